@@ -1,0 +1,165 @@
+"""Who may do what, where: roles, grants and the actor every core call takes.
+
+A role (post) carries permissions; a role assignment grants them over an area subtree or
+an organisation. Access is denied unless a grant covers it. ``*`` stands for every
+permission (admins). Plugins add roles and permissions through ``register_roles``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import attrs
+
+from .errors import AccessDenied
+
+ALL = "*"
+UNMASK = "personal.unmask"
+EXPORT = "data.export"
+IMPORT = "data.import"
+
+
+@attrs.frozen(kw_only=True)
+class Role:
+    """A post and the permissions it carries; ``name_zh``/``name_en`` are shown in the UI."""
+
+    post: str
+    name_zh: str
+    name_en: str
+    permissions: frozenset[str] = attrs.field(converter=frozenset)
+    plugin: str = "gridgov"
+
+
+_ISSUE_DESK = {
+    "issue.read", "issue.report", "issue.register", "issue.reject", "issue.merge",
+    "issue.dispatch", "issue.verify", "issue.rework", "issue.close", "issue.reopen",
+    "issue.escalate", "member.read", "metrics.read",
+}  # fmt: skip
+
+CORE_ROLES = (
+    Role(post="admin", name_zh="管理员", name_en="administrator", permissions={ALL}),
+    Role(post="dispatcher", name_zh="派遣员", name_en="dispatcher", permissions=_ISSUE_DESK),
+    Role(post="grid_leader", name_zh="网格长", name_en="grid leader", permissions=_ISSUE_DESK),
+    Role(
+        post="part_time_grid_leader",
+        name_zh="兼职网格长",
+        name_en="part-time grid leader",
+        permissions={"issue.read", "issue.report", "issue.verify", "member.read", "metrics.read"},
+    ),
+    Role(
+        post="grid_worker",
+        name_zh="网格员",
+        name_en="grid worker",
+        permissions={"issue.read", "issue.report", "issue.verify", "issue.rework", "member.read", "metrics.read"},
+    ),
+    Role(post="building_head", name_zh="楼长", name_en="building head", permissions={"issue.read", "issue.report"}),
+    Role(
+        post="first_secretary",
+        name_zh="第一书记",
+        name_en="first secretary",
+        permissions={"issue.read", "issue.report", "issue.verify", "issue.escalate", "member.read", "metrics.read"},
+    ),
+    Role(
+        post="handler",
+        name_zh="处置人员",
+        name_en="handler",
+        permissions={"issue.read", "issue.accept", "issue.return", "issue.resolve"},
+    ),
+    Role(
+        post="supervisor",
+        name_zh="督办员",
+        name_en="supervisor",
+        permissions={"issue.read", "issue.urge", "member.read", "metrics.read"},
+    ),
+    Role(post="viewer", name_zh="查看者", name_en="viewer", permissions={"issue.read", "metrics.read"}),
+)
+
+
+@attrs.frozen(kw_only=True)
+class Grant:
+    """One active role assignment, resolved: the permissions of a post over a scope."""
+
+    post: str
+    permissions: frozenset[str]
+    area_code: str | None = None
+    area_path: str | None = None
+    org_code: str | None = None
+
+    def allows(self, permission: str) -> bool:
+        return ALL in self.permissions or permission in self.permissions
+
+
+@attrs.frozen(kw_only=True)
+class Actor:
+    """The member on whose behalf a call runs, with the grants active today."""
+
+    login: str
+    name: str
+    org_code: str | None = None
+    grants: tuple[Grant, ...] = ()
+
+    @classmethod
+    def system(cls) -> Actor:
+        """The local operator at the command line: every permission over the whole tree."""
+        return cls(login="system", name="system", grants=(Grant(post="admin", permissions=frozenset({ALL}), area_path="/"),))
+
+    @property
+    def posts(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(g.post for g in self.grants))
+
+    def has(self, permission: str) -> bool:
+        """Holds ``permission`` anywhere."""
+        return any(g.allows(permission) for g in self.grants)
+
+    def paths_for(self, permission: str) -> list[str]:
+        """Area subtrees where ``permission`` holds, without nested duplicates."""
+        paths = sorted({g.area_path for g in self.grants if g.area_path and g.allows(permission)})
+        return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
+
+    def orgs_for(self, permission: str) -> list[str]:
+        """Organisations whose cases ``permission`` covers: org-scoped grants, and the
+        actor's own organisation when the permission is held at all."""
+        orgs = {g.org_code for g in self.grants if g.org_code and g.allows(permission)}
+        if self.org_code and self.has(permission):
+            orgs.add(self.org_code)
+        return sorted(orgs)
+
+    def covers(self, permission: str, path: str | None) -> bool:
+        """``permission`` holds over the area at ``path``."""
+        return path is not None and any(path.startswith(p) for p in self.paths_for(permission))
+
+    def require(self, permission: str, path: str | None = None, *, what: str = "") -> None:
+        """Raise :class:`AccessDenied` unless ``permission`` holds (over ``path`` if given)."""
+        ok = self.covers(permission, path) if path is not None else self.has(permission)
+        if not ok:
+            where = f" over {what}" if what else ""
+            raise AccessDenied(f"{self.login} lacks {permission}{where}")
+
+
+def build_actor(
+    member: dict,
+    assignments: Iterable[dict],
+    roles: dict[str, Role],
+    area_paths: dict[str, str],
+    today: dt.date,
+) -> Actor:
+    """Resolve a member's role assignments active on ``today`` into grants."""
+    grants = []
+    for a in assignments:
+        starts, ends = a.get("starts"), a.get("ends")
+        if (starts and str(starts) > today.isoformat()) or (ends and str(ends) < today.isoformat()):
+            continue
+        role = roles.get(a["post"])
+        if role is None:
+            continue
+        grants.append(
+            Grant(
+                post=a["post"],
+                permissions=role.permissions,
+                area_code=a.get("area_code"),
+                area_path=area_paths.get(a["area_code"]) if a.get("area_code") else None,
+                org_code=a.get("org_code"),
+            )
+        )
+    return Actor(login=member["login"], name=member["name"], org_code=member.get("org_code"), grants=tuple(grants))

@@ -1,0 +1,69 @@
+"""Shared state of one CLI invocation: the database path, the language, the platform."""
+
+from __future__ import annotations
+
+import functools
+import locale
+import os
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import click
+
+from ..access import Actor
+from ..platform import Platform
+
+
+def detect_lang() -> str:
+    """``zh`` when the locale is Chinese, else ``en``."""
+    for name in ("GRIDGOV_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    try:
+        code = locale.getlocale()[0] or ""
+    except ValueError:
+        code = ""
+    return "zh" if code.lower().startswith("zh") else "en"
+
+
+class AppContext:
+    startup_failures: ClassVar[list] = []
+
+    def __init__(self, db_path: str | None, lang: str | None) -> None:
+        self.db_path = db_path
+        self.lang = lang or detect_lang()
+        self._platform: Platform | None = None
+
+    @property
+    def platform(self) -> Platform:
+        if self._platform is None:
+            self._platform = Platform(self.db_path)
+            for failure in self._platform.plugin_failures:
+                click.echo(f"warning: {failure}", err=True)
+        return self._platform
+
+    def actor(self, login: str | None) -> Actor:
+        """The actor for ``--as``; the local operator when no login is given."""
+        return self.platform.actor(login) if login else Actor.system()
+
+    def close(self) -> None:
+        if self._platform is not None:
+            self._platform.close()
+            self._platform = None
+
+
+def get_platform(ctx: click.Context | None = None) -> Platform:
+    """The platform of the running command (for plugin commands)."""
+    ctx = ctx or click.get_current_context()
+    return ctx.find_object(AppContext).platform
+
+
+def pass_app(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Pass the :class:`AppContext` as the first argument of a command."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return fn(click.get_current_context().find_object(AppContext), *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,85 @@
+"""The one cattrs converter for the database and for JSON.
+
+Dates and times travel as ISO 8601 text (which sorts correctly in SQLite), dicts as JSON
+text in database rows. Nothing outside the core uses this module directly; the public
+helpers are :func:`to_dict` and :func:`from_dict`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+
+T = TypeVar("T")
+
+_converter = cattrs.Converter()
+_converter.register_unstructure_hook(dt.datetime, lambda v: v.isoformat(timespec="seconds"))
+_converter.register_structure_hook(
+    dt.datetime, lambda v, _: v if isinstance(v, dt.datetime) else dt.datetime.fromisoformat(v)
+)
+_converter.register_unstructure_hook(dt.date, lambda v: v.isoformat())
+_converter.register_structure_hook(
+    dt.date, lambda v, _: v if isinstance(v, dt.date) else dt.date.fromisoformat(v[:10])
+)
+_converter.register_structure_hook_func(
+    lambda t: getattr(t, "__origin__", None) is dict,
+    lambda v, _: json.loads(v) if isinstance(v, str) else dict(v or {}),
+)
+_converter.register_structure_hook(bool, lambda v, _: bool(int(v)) if isinstance(v, str) and v.isdigit() else bool(v))
+
+
+def to_dict(record: Any) -> dict[str, Any]:
+    """A JSON-safe dict of an attrs record."""
+    return _converter.unstructure(record)
+
+
+def from_dict(cls: type[T], data: dict[str, Any]) -> T:
+    """Build a record from a dict (a database row or parsed JSON); validators run.
+
+    Keys the record does not have are ignored, so rows may carry extra columns.
+    """
+    names = {a.name for a in attrs.fields(cls)}
+    try:
+        return _converter.structure({k: v for k, v in data.items() if k in names}, cls)
+    except cattrs.ClassValidationError as exc:
+        raise _first_leaf(exc) from None
+
+
+def to_row(record: Any) -> dict[str, Any]:
+    """A dict ready for a database row: nested dicts and lists become JSON text."""
+    row = to_dict(record)
+    for key, value in row.items():
+        if isinstance(value, dict | list):
+            row[key] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return row
+
+
+def dumps(data: Any) -> str:
+    """JSON text of records or plain data, keeping Chinese readable."""
+    return json.dumps(to_dict(data) if attrs.has(type(data)) else data, ensure_ascii=False, default=_default)
+
+
+def _default(value: Any) -> Any:
+    if attrs.has(type(value)):
+        return to_dict(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def _first_leaf(exc: BaseException) -> BaseException:
+    """cattrs wraps errors in groups; the user wants the first real one, with its field."""
+    from .errors import ValidationError
+
+    while isinstance(exc, BaseExceptionGroup):
+        exc = exc.exceptions[0]
+    if isinstance(exc, ValidationError):
+        return exc
+    field = next((n.name for n in getattr(exc, "__notes__", []) if hasattr(n, "name")), "value")
+    if isinstance(exc, KeyError):
+        return ValidationError(str(exc.args[0]), "is required")
+    return ValidationError(field, str(exc))

@@ -1,0 +1,340 @@
+"""The core's value records.
+
+Records are frozen attrs classes: a change is ``attrs.evolve(record, field=value)``, which
+runs the validators again, so a record that exists is a record that is valid. Validators
+raise :class:`~gridgov.core.errors.ValidationError` naming the field, which the CLI and the
+importers turn into one line of output.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from .errors import ValidationError
+from .identifiers import id_number_problem, phone_problem, uscc_problem
+
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_LOGIN = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
+
+DEFAULT_LEVELS = ("district", "subdistrict", "community", "grid", "building")
+
+ORGANISATION_KINDS = (
+    "agency",
+    "party_committee",
+    "party_working_committee",
+    "party_branch",
+    "party_group",
+    "enterprise",
+    "property_company",
+    "owners_committee",
+    "residents_committee",
+    "financial_institution",
+    "mediation_committee",
+    "law_firm",
+    "police_station",
+    "judicial_office",
+    "social_organisation",
+    "co_building_body",
+    "other",
+)
+ENTERPRISE_SIZES = ("above_scale", "small", "micro")
+PRIORITIES = ("low", "normal", "high", "urgent")
+SOURCES = ("visit", "hotline", "walk_in", "member", "meeting", "online", "plugin", "import")
+RATINGS = ("satisfied", "basically_satisfied", "dissatisfied")
+PAIRING_KINDS = (
+    "agency_subdistrict",
+    "agency_community",
+    "agency_compound",
+    "branch_grid",
+    "member_building",
+    "member_household",
+    "leader_community",
+    "department_community",
+    "co_building",
+)
+
+
+# A value with ``*`` is a masked view of personal data (``138****1234``): records handed to
+# actors without the unmask permission carry it, so the validators let it through.
+
+
+def _check(field: str, problem: str | None) -> None:
+    if problem:
+        raise ValidationError(field, problem)
+
+
+def _code(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
+    if value is None:
+        return
+    if not isinstance(value, str) or not _CODE.match(value):
+        raise ValidationError(
+            attribute.name, f"{value!r} is not a code (letters, digits, _ . - ; at most 64)"
+        )
+
+
+def _text(max_len: int) -> Callable[[Any, attrs.Attribute, str], None]:
+    def check(_inst: Any, attribute: attrs.Attribute, value: str) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError(attribute.name, "must not be empty")
+        if len(value) > max_len:
+            raise ValidationError(attribute.name, f"is {len(value)} characters, at most {max_len}")
+
+    return check
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[Any, attrs.Attribute, str | None], None]:
+    def check(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
+        if value is not None and value not in choices:
+            raise ValidationError(attribute.name, f"{value!r} is not one of {', '.join(choices)}")
+
+    return check
+
+
+def _non_negative(_inst: Any, attribute: attrs.Attribute, value: int | None) -> None:
+    if value is not None and (not isinstance(value, int) or value < 0):
+        raise ValidationError(attribute.name, f"must be a whole number ≥ 0, got {value!r}")
+
+
+def _phone(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
+    if value and "*" not in value:
+        _check(attribute.name, phone_problem(value))
+
+
+def _id_number(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
+    if value and "*" not in value:
+        _check(attribute.name, id_number_problem(value))
+
+
+def _dates_in_order(start: str, end: str) -> Callable[[Any], None]:
+    def check(inst: Any) -> None:
+        a, b = getattr(inst, start), getattr(inst, end)
+        if a and b and b < a:
+            raise ValidationError(end, f"{b} is before {start} {a}")
+
+    return check
+
+
+@attrs.frozen(kw_only=True)
+class Area:
+    """A node of the area tree. ``path`` is the materialised path of codes, e.g. ``/LG/PH/``."""
+
+    code: str = attrs.field(validator=_code)
+    name: str = attrs.field(validator=_text(100))
+    level: str = attrs.field(validator=_text(40))
+    parent_code: str | None = attrs.field(default=None, validator=_code)
+    path: str = ""
+    population: int | None = attrs.field(default=None, validator=_non_negative)
+    households: int | None = attrs.field(default=None, validator=_non_negative)
+    version: int = 1
+
+    def __attrs_post_init__(self) -> None:
+        if self.parent_code == self.code:
+            raise ValidationError("parent_code", f"area {self.code} cannot be its own parent")
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+
+@attrs.frozen(kw_only=True)
+class Organisation:
+    """An agency, party organisation, enterprise, property company, bank, law firm…"""
+
+    code: str = attrs.field(validator=_code)
+    name: str = attrs.field(validator=_text(200))
+    kind: str = attrs.field(validator=_one_of(ORGANISATION_KINDS))
+    area_code: str | None = attrs.field(default=None, validator=_code)
+    parent_code: str | None = attrs.field(default=None, validator=_code)
+    uscc: str | None = attrs.field(default=None)
+    industry: str | None = None
+    size: str | None = attrs.field(default=None, validator=_one_of(ENTERPRISE_SIZES))
+    headcount: int | None = attrs.field(default=None, validator=_non_negative)
+    profile: dict[str, Any] = attrs.field(factory=dict)
+    version: int = 1
+
+    @uscc.validator
+    def _uscc(self, attribute: attrs.Attribute, value: str | None) -> None:
+        if value:
+            _check("uscc", uscc_problem(value))
+        elif self.kind == "enterprise":
+            raise ValidationError("uscc", "an enterprise needs its unified social credit code")
+
+    def __attrs_post_init__(self) -> None:
+        if self.parent_code == self.code:
+            raise ValidationError("parent_code", f"organisation {self.code} cannot be its own parent")
+
+
+@attrs.frozen(kw_only=True)
+class Member:
+    """A person using or served by the platform; phone and ID number are personal data."""
+
+    login: str = attrs.field()
+    name: str = attrs.field(validator=_text(60))
+    org_code: str | None = attrs.field(default=None, validator=_code)
+    party_member: bool = False
+    in_service: bool = False
+    home_area: str | None = attrs.field(default=None, validator=_code)
+    phone: str | None = attrs.field(default=None, validator=_phone)
+    id_number: str | None = attrs.field(default=None, validator=_id_number)
+    active: bool = True
+    version: int = 1
+
+    @login.validator
+    def _login(self, attribute: attrs.Attribute, value: str) -> None:
+        if not isinstance(value, str) or not _LOGIN.match(value):
+            raise ValidationError(
+                "login", f"{value!r} must be 2–64 lowercase letters, digits, _ . -"
+            )
+
+
+@attrs.frozen(kw_only=True)
+class RoleAssignment:
+    """A post held by a member over an area subtree or an organisation, between two dates."""
+
+    login: str
+    post: str = attrs.field(validator=_text(60))
+    area_code: str | None = attrs.field(default=None, validator=_code)
+    org_code: str | None = attrs.field(default=None, validator=_code)
+    starts: dt.date | None = None
+    ends: dt.date | None = None
+    duties: str = ""
+    id: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not self.area_code and not self.org_code:
+            raise ValidationError("area_code", "a post needs a scope: an area or an organisation")
+        _dates_in_order("starts", "ends")(self)
+
+    def active_on(self, day: dt.date) -> bool:
+        return (self.starts is None or self.starts <= day) and (self.ends is None or day <= self.ends)
+
+
+@attrs.frozen(kw_only=True)
+class Pairing:
+    """A standing link between an organisation or member and an area or a household."""
+
+    kind: str = attrs.field(validator=_one_of(PAIRING_KINDS))
+    org_code: str | None = attrs.field(default=None, validator=_code)
+    member_login: str | None = None
+    area_code: str | None = attrs.field(default=None, validator=_code)
+    household: str | None = None
+    starts: dt.date | None = None
+    ends: dt.date | None = None
+    voluntary: bool = False
+    commitments: str = ""
+    id: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if not self.org_code and not self.member_login:
+            raise ValidationError("org_code", "a pairing links an organisation or a member")
+        if not self.area_code and not self.household:
+            raise ValidationError("area_code", "a pairing links to an area or a household")
+        _dates_in_order("starts", "ends")(self)
+
+
+@attrs.frozen(kw_only=True)
+class DualRegistration:
+    """A member registered both with the paired community and with the home community."""
+
+    login: str
+    paired_community: str = attrs.field(validator=_code)
+    home_community: str = attrs.field(validator=_code)
+    registered_on: dt.date
+    id: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Issue:
+    """A resident's request or a found problem, handled as a case.
+
+    ``handling_area`` is the area whose dispatchers own the case now; escalation moves it to
+    the parent area. ``level`` is that area's level name.
+    """
+
+    id: int | None = None
+    title: str = attrs.field(validator=_text(200))
+    description: str = attrs.field(default="", validator=attrs.validators.max_len(10_000))
+    category: str = attrs.field(validator=_text(80))
+    priority: str = attrs.field(default="normal", validator=_one_of(PRIORITIES))
+    area_code: str = attrs.field(validator=_code)
+    area_path: str = ""
+    handling_area: str | None = None
+    level: str | None = None
+    source: str = attrs.field(default="visit", validator=_one_of(SOURCES))
+    reporter: str | None = None
+    requester_name: str | None = None
+    requester_phone: str | None = attrs.field(default=None, validator=_phone)
+    status: str = "reported"
+    assignee_org: str | None = None
+    assignee_member: str | None = None
+    reported_at: dt.datetime
+    registered_at: dt.datetime | None = None
+    dispatched_at: dt.datetime | None = None
+    accepted_at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+    response_due: dt.datetime | None = None
+    resolve_due: dt.datetime | None = None
+    rating: str | None = attrs.field(default=None, validator=_one_of(RATINGS))
+    merged_into: int | None = None
+    rework_count: int = 0
+    return_count: int = 0
+    escalation_count: int = 0
+    urge_count: int = 0
+    version: int = 0
+    payload: dict[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def is_open(self) -> bool:
+        from .workflow import TERMINAL_STATES
+
+        return self.status not in TERMINAL_STATES
+
+    @property
+    def due_at(self) -> dt.datetime | None:
+        """The deadline that matters now: response before acceptance, resolution after."""
+        if self.status == "dispatched":
+            return self.response_due or self.resolve_due
+        return self.resolve_due
+
+    def overdue_at(self, now: dt.datetime) -> bool:
+        due = self.due_at
+        return self.is_open and due is not None and due < now
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """One change of an issue, as stored in the append-only event log.
+
+    ``changes`` holds every field the change set, so replaying events rebuilds the issue.
+    """
+
+    issue_id: int
+    seq: int
+    at: dt.datetime
+    actor: str
+    action: str
+    from_status: str | None
+    to_status: str
+    level: str | None = None
+    note: str = ""
+    changes: dict[str, Any] = attrs.field(factory=dict)
+    org: str | None = None
+    member: str | None = None
+    id: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class AccessLogEntry:
+    """Who saw unmasked personal data or exported records, why, and when."""
+
+    actor: str
+    what: str
+    reason: str
+    at: dt.datetime
+    id: int | None = None

@@ -1,0 +1,200 @@
+"""The :class:`Platform`: one database, its plugins, and the typed services on top.
+
+Integrators open one platform per process (or per thread) and call its services with an
+actor; the CLI and the terminal UI do exactly the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from .access import Actor, Role
+from .errors import PluginError, ValidationError
+from .models import Issue
+from .plugins import PluginHost
+from .registry import Category, MetricSpec, PaletteCommand, Route, ScreenSpec
+from .services.areas import AreaService
+from .services.issues import IssueService
+from .services.members import MemberService
+from .services.metrics import MetricsService
+from .services.organisations import OrganisationService
+from .services.pairings import PairingService
+from .sla import SlaBook
+from .storage import Migrations, Store, connect
+from .workflow import Transition
+
+
+def default_db_path() -> Path:
+    """``$GRIDGOV_DB``, else ``gridgov.db`` in the user's data directory."""
+    env = os.environ.get("GRIDGOV_DB")
+    if env:
+        return Path(env)
+    return Path(platformdirs.user_data_dir("gridgov")) / "gridgov.db"
+
+
+class Platform:
+    """An open gridgov deployment.
+
+    >>> platform = Platform(":memory:")
+    >>> platform.areas.levels()
+    ('district', 'subdistrict', 'community', 'grid', 'building')
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        hooks: PluginHost | None = None,
+        clock: Callable[[], dt.datetime] | None = None,
+        sla: SlaBook | None = None,
+        synchronous: str = "NORMAL",
+        migrate: bool = True,
+    ) -> None:
+        self.path = Path(path) if path not in (None, ":memory:") else (default_db_path() if path is None else ":memory:")
+        self.store = Store(connect(self.path, synchronous=synchronous))
+        self.hooks = hooks if hooks is not None else PluginHost()
+        self._clock = clock or (lambda: dt.datetime.now().replace(microsecond=0))
+        self.categories: dict[str, Category] = {}
+        self.roles: dict[str, Role] = {}
+        self.transitions: dict[str, Transition] = {}
+        self.migration_sets: dict[str, Migrations] = {}
+        self.screens: dict[str, ScreenSpec] = {}
+        self.palette_commands: dict[str, PaletteCommand] = {}
+        self.metric_specs: dict[str, MetricSpec] = {}
+        self.plugin_of_table: dict[str, str] = {}
+        self._collect()
+        self.areas = AreaService(self)
+        self.organisations = OrganisationService(self)
+        self.members = MemberService(self)
+        self.pairings = PairingService(self)
+        self.issues = IssueService(self)
+        self.metrics = MetricsService(self)
+        if migrate:
+            self.migrate()
+        else:
+            self._register_tables()
+        self.sla = sla or self._stored_sla()
+
+    # -- lifecycle ----------------------------------------------------------------------
+
+    def migrate(self) -> list[str]:
+        """Create or update the core and plugin tables; returns the migrations applied."""
+        applied = self.store.migrate(self.migration_sets.values())
+        self._register_tables()
+        return applied
+
+    def _register_tables(self) -> None:
+        for namespace, migrations in self.migration_sets.items():
+            for table in migrations.tables():
+                self.store.register_table(table)
+                self.plugin_of_table[table] = namespace
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Platform:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def now(self) -> dt.datetime:
+        return self._clock()
+
+    def set_clock(self, clock: Callable[[], dt.datetime]) -> None:
+        """Replace the clock (demo generation and tests run in simulated time)."""
+        self._clock = clock
+
+    # -- registrations ------------------------------------------------------------------
+
+    def _collect(self) -> None:
+        def keep(table: dict, key: str, kind: str, expected: type) -> Callable[[str, Any], None]:
+            def check(plugin: str, item: Any) -> None:
+                if not isinstance(item, expected):
+                    raise TypeError(f"register_{kind} expects {expected.__name__}, got {type(item).__name__}")
+                name = getattr(item, key)
+                if name in table:
+                    raise ValueError(f"{kind} {name} is already registered")
+                if hasattr(item, "plugin") and plugin != "gridgov":
+                    import attrs
+
+                    item = attrs.evolve(item, plugin=plugin)
+                table[name] = item
+
+            return check
+
+        self.hooks.collect("register_categories", keep(self.categories, "code", "categories", Category))
+        self.hooks.collect("register_roles", keep(self.roles, "post", "roles", Role))
+        self.hooks.collect("register_actions", keep(self.transitions, "action", "actions", Transition))
+        self.hooks.collect("register_screens", keep(self.screens, "id", "screens", ScreenSpec))
+        self.hooks.collect("register_palette_commands", keep(self.palette_commands, "id", "palette_commands", PaletteCommand))
+        self.hooks.collect("register_metrics", keep(self.metric_specs, "id", "metrics", MetricSpec))
+
+        def keep_migrations(plugin: str, item: Any) -> None:
+            if not isinstance(item, Migrations):
+                raise TypeError(f"register_migrations expects Migrations, got {type(item).__name__}")
+            if item.namespace != plugin:
+                raise ValueError(f"plugin {plugin} must use its own name as namespace, not {item.namespace}")
+            self.migration_sets[item.namespace] = item
+
+        self.hooks.collect("register_migrations", keep_migrations)
+
+    @property
+    def plugin_failures(self) -> list:
+        return list(self.hooks.failures)
+
+    # -- helpers used by services -------------------------------------------------------
+
+    def actor(self, login: str) -> Actor:
+        """The actor for a member's login (``system`` for the local operator)."""
+        return self.members.actor(login)
+
+    def route(self, issue: Issue) -> Route | None:
+        found = self.hooks.first("route_issue", platform=self, issue=issue)
+        return found[1] if found else None
+
+    @contextlib.contextmanager
+    def plugin_savepoint(self, plugin: str) -> Iterator[None]:
+        """Run one plugin's hook in a savepoint, so its failure undoes only its writes."""
+        with self.store.write():
+            yield
+
+    def log_access(self, actor: Actor, what: str, reason: str) -> None:
+        self.store.log_access(actor.login, what, reason, self.now())
+
+    def access_log(self, actor: Actor, *, limit: int = 100) -> list[dict[str, Any]]:
+        actor.require("personal.unmask")
+        return self.store.select("access_log", order_by="-id", limit=limit)
+
+    def table(self, name: str):
+        """A plugin table (``mediation_dispute``) for reading and writing rows."""
+        return self.store.table(name)
+
+    def transaction(self):
+        """Group several writes (core services and plugin tables) into one transaction."""
+        return self.store.write()
+
+    # -- SLA ----------------------------------------------------------------------------
+
+    def _stored_sla(self) -> SlaBook:
+        data = self.store.setting("sla")
+        return SlaBook.from_mapping(data) if data else SlaBook()
+
+    def set_sla(self, actor: Actor, book: SlaBook) -> None:
+        """Make ``book`` the deployment's SLA rules (stored in the database)."""
+        actor.require("sla.manage")
+        for rule in book.rules:
+            if rule.category != "*" and rule.category not in self.categories:
+                raise ValidationError("category", f"SLA rule for unknown category {rule.category}")
+        self.store.set_setting("sla", book.to_mapping())
+        self.sla = book
+
+
+__all__ = ["Platform", "PluginError", "default_db_path"]

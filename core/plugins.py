@@ -1,0 +1,222 @@
+"""Loading plugins and calling hooks so that one faulty plugin cannot take the platform down.
+
+Built-ins load from :data:`DEFAULT_PLUGINS`, third-party plugins from the entry-point group
+``gridgov``. ``GRIDGOV_LOAD_PLUGINS`` (comma list; empty loads none) limits which of the
+optional plugins load, ``GRIDGOV_DISABLE_PLUGINS`` skips some. Every failure, at import or
+in a hook, is kept in :attr:`PluginHost.failures` with the plugin's name and logged.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import logging
+import os
+import traceback
+from collections.abc import Callable, Iterable
+from types import ModuleType
+from typing import Any
+
+import attrs
+import pluggy
+
+from . import hookspecs
+
+log = logging.getLogger("gridgov.plugins")
+
+CORE_PLUGIN = "gridgov.core.defaults"
+DEFAULT_PLUGINS = (
+    "gridgov.plugins.finance_station",
+    "gridgov.plugins.mediation",
+    "gridgov.plugins.hr_policy",
+)
+ENTRY_POINT_GROUP = "gridgov"
+
+
+@attrs.frozen(kw_only=True)
+class PluginFailure:
+    plugin: str
+    hook: str
+    error: str
+    traceback: str = ""
+
+    def __str__(self) -> str:
+        return f"plugin {self.plugin} failed in {self.hook}: {self.error}"
+
+
+@attrs.frozen(kw_only=True)
+class PluginInfo:
+    name: str
+    module: str
+    version: str | None
+    builtin: bool
+    hooks: tuple[str, ...]
+
+
+def short_name(module_name: str) -> str:
+    """``gridgov.plugins.mediation`` → ``mediation``."""
+    return module_name.rsplit(".", 1)[-1]
+
+
+def _env_list(name: str) -> list[str] | None:
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+class PluginHost:
+    """The pluggy manager with gridgov's loading rules and fault isolation."""
+
+    def __init__(
+        self,
+        *,
+        builtins: Iterable[str] = DEFAULT_PLUGINS,
+        extra: Iterable[ModuleType | object] = (),
+        load: Iterable[str] | None = None,
+        disable: Iterable[str] = (),
+        entry_points: bool | None = None,
+        strict: bool = False,
+    ) -> None:
+        self.pm = pluggy.PluginManager("gridgov")
+        self.pm.add_hookspecs(hookspecs)
+        self.failures: list[PluginFailure] = []
+        self.strict = strict
+        self._builtin: set[str] = set()
+        self._versions: dict[str, str | None] = {}
+        allowed = list(load) if load is not None else _env_list("GRIDGOV_LOAD_PLUGINS")
+        disabled = set(disable) | set(_env_list("GRIDGOV_DISABLE_PLUGINS") or [])
+        if entry_points is None:
+            entry_points = os.environ.get("GRIDGOV_NO_ENTRY_POINTS", "") in ("", "0")
+
+        def wanted(name: str) -> bool:
+            return name not in disabled and (allowed is None or name in allowed)
+
+        self._load_module(CORE_PLUGIN, builtin=True)
+        for module in builtins:
+            if wanted(short_name(module)):
+                self._load_module(module, builtin=True)
+        if entry_points:
+            for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+                if not wanted(ep.name):
+                    continue
+                try:
+                    plugin = ep.load()
+                except Exception as exc:
+                    self._fail(ep.name, "import", exc)
+                    continue
+                version = ep.dist.version if ep.dist else None
+                self._register(plugin, ep.name, builtin=False, version=version)
+        for plugin in extra:
+            name = getattr(plugin, "__name__", type(plugin).__name__)
+            if wanted(short_name(name)):
+                self._register(plugin, short_name(name), builtin=False, version=None)
+
+    # -- loading ------------------------------------------------------------------------
+
+    def _load_module(self, module_name: str, *, builtin: bool) -> None:
+        name = short_name(module_name) if module_name != CORE_PLUGIN else "gridgov"
+        try:
+            module = importlib.import_module(module_name)
+        except Exception as exc:
+            self._fail(name, "import", exc)
+            return
+        from . import __version__
+
+        self._register(module, name, builtin=builtin, version=__version__)
+
+    def _register(self, plugin: object, name: str, *, builtin: bool, version: str | None) -> None:
+        try:
+            self.pm.register(plugin, name=name)
+            self.pm.check_pending()
+        except Exception as exc:
+            if self.pm.is_registered(plugin):
+                self.pm.unregister(plugin)
+            self._fail(name, "register", exc)
+            return
+        if builtin:
+            self._builtin.add(name)
+        self._versions[name] = version
+
+    def _fail(self, plugin: str, hook: str, exc: BaseException) -> None:
+        failure = PluginFailure(
+            plugin=plugin,
+            hook=hook,
+            error=f"{type(exc).__name__}: {exc}",
+            traceback="".join(traceback.format_exception(exc)),
+        )
+        self.failures.append(failure)
+        log.error("%s", failure)
+        if self.strict:
+            raise exc
+
+    # -- calling ------------------------------------------------------------------------
+
+    def call(self, hook: str, *, wrap: Callable[[str], Any] | None = None, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call ``hook`` on each plugin separately; returns ``(plugin, result)`` pairs.
+
+        A plugin that raises is recorded in :attr:`failures` and skipped. ``wrap(plugin)``
+        may return a context manager entered around each call (the store's savepoint)."""
+        caller = getattr(self.pm.hook, hook)
+        results: list[tuple[str, Any]] = []
+        for impl in reversed(caller.get_hookimpls()):
+            args = {k: kwargs[k] for k in impl.argnames}
+            try:
+                if wrap is None:
+                    result = impl.function(**args)
+                else:
+                    with wrap(impl.plugin_name):
+                        result = impl.function(**args)
+            except Exception as exc:
+                self._fail(impl.plugin_name, hook, exc)
+                continue
+            if result is not None:
+                results.append((impl.plugin_name, result))
+        return results
+
+    def first(self, hook: str, **kwargs: Any) -> tuple[str, Any] | None:
+        """The first non-None result of ``hook`` (for ``firstresult`` hooks)."""
+        caller = getattr(self.pm.hook, hook)
+        for impl in reversed(caller.get_hookimpls()):
+            try:
+                result = impl.function(**{k: kwargs[k] for k in impl.argnames})
+            except Exception as exc:
+                self._fail(impl.plugin_name, hook, exc)
+                continue
+            if result is not None:
+                return impl.plugin_name, result
+        return None
+
+    def collect(self, hook: str, validate: Callable[[str, Any], Any]) -> None:
+        """Run a registration hook; ``validate(plugin, item)`` checks and stores each item."""
+        caller = getattr(self.pm.hook, hook)
+        for impl in reversed(caller.get_hookimpls()):
+            plugin = impl.plugin_name
+
+            def register(item: Any, plugin: str = plugin) -> None:
+                validate(plugin, item)
+
+            try:
+                impl.function(register=register)
+            except Exception as exc:
+                self._fail(plugin, hook, exc)
+
+    # -- introspection ------------------------------------------------------------------
+
+    def plugins(self, *, include_builtin: bool = True) -> list[PluginInfo]:
+        infos = []
+        for name, plugin in self.pm.list_name_plugin():
+            builtin = name in self._builtin
+            if builtin and not include_builtin:
+                continue
+            hooks = sorted(h.name for h in self.pm.get_hookcallers(plugin) or [])
+            infos.append(
+                PluginInfo(
+                    name=name,
+                    module=getattr(plugin, "__name__", type(plugin).__name__),
+                    version=self._versions.get(name),
+                    builtin=builtin,
+                    hooks=tuple(hooks),
+                )
+            )
+        return sorted(infos, key=lambda i: (not i.builtin, i.name))

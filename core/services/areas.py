@@ -1,0 +1,165 @@
+"""The area tree: levels, codes, materialised paths and subtree queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from ..access import Actor
+from ..converter import from_dict, to_row
+from ..errors import NotFound, ValidationError
+from ..models import DEFAULT_LEVELS, Area
+from .base import Service
+
+
+class AreaService(Service):
+    """Areas are public within the platform (names of places), so reading needs no grant;
+    changing the tree needs ``area.manage``."""
+
+    def __init__(self, platform) -> None:
+        super().__init__(platform)
+        self._paths: dict[str, str] = {}
+
+    # -- levels -------------------------------------------------------------------------
+
+    def levels(self) -> tuple[str, ...]:
+        """The deployment's level names, top first (e.g. district … building)."""
+        return tuple(self.store.setting("area_levels", DEFAULT_LEVELS))
+
+    def set_levels(self, actor: Actor, levels: Sequence[str]) -> None:
+        actor.require("area.manage")
+        if len(set(levels)) != len(levels) or not levels:
+            raise ValidationError("levels", "must be distinct names, at least one")
+        used = {r["level"] for r in self.store.select("area", limit=100000)}
+        missing = used - set(levels)
+        if missing:
+            raise ValidationError("levels", f"areas already use {', '.join(sorted(missing))}")
+        self.store.set_setting("area_levels", list(levels))
+
+    def handling_level(self) -> str:
+        """The level whose staff take cases first ("small matters stay in the grid")."""
+        levels = self.levels()
+        return self.store.setting("handling_level", "grid" if "grid" in levels else levels[-1])
+
+    # -- reading ------------------------------------------------------------------------
+
+    def get(self, code: str) -> Area:
+        return from_dict(Area, self.store.get("area", code))
+
+    def find(self, code: str) -> Area | None:
+        row = self.store.find("area", code)
+        return from_dict(Area, row) if row else None
+
+    def path_of(self, code: str) -> str:
+        """The materialised path of an area (cached: paths change only when moving areas)."""
+        path = self._paths.get(code)
+        if path is None:
+            path = self.get(code).path
+            self._paths[code] = path
+        return path
+
+    def paths(self) -> dict[str, str]:
+        return {r["code"]: r["path"] for r in self.store.select("area", limit=None)}
+
+    def children(self, code: str | None) -> list[Area]:
+        where = {"parent_code": code}
+        return [from_dict(Area, r) for r in self.store.select("area", order_by="code", **where)]
+
+    def roots(self) -> list[Area]:
+        return self.children(None)
+
+    def subtree(self, code: str, *, level: str | None = None, limit: int | None = None) -> list[Area]:
+        where = {"level": level} if level else {}
+        rows = self.store.subtree("area", self.path_of(code), order_by="path", limit=limit, **where)
+        return [from_dict(Area, r) for r in rows]
+
+    def count(self, code: str | None = None, *, level: str | None = None) -> int:
+        where = {"level": level} if level else {}
+        if code is None:
+            return self.store.count("area", **where)
+        return self.store.count_subtree("area", self.path_of(code), **where)
+
+    def ancestors(self, code: str) -> list[Area]:
+        """The area and its ancestors, nearest first."""
+        codes = self.path_of(code).strip("/").split("/")
+        return [self.get(c) for c in reversed(codes)]
+
+    def ancestor_codes(self, code: str) -> list[str]:
+        return list(reversed(self.path_of(code).strip("/").split("/")))
+
+    def search(self, text: str, *, limit: int = 20) -> list[Area]:
+        """Areas whose code starts with, or whose name contains, ``text`` (for completion)."""
+        rows = self.store.select("area", code__like=f"{text}%", limit=limit, order_by="path")
+        if len(rows) < limit:
+            seen = {r["code"] for r in rows}
+            more = self.store.select("area", name__like=f"%{text}%", limit=limit, order_by="path")
+            rows += [r for r in more if r["code"] not in seen][: limit - len(rows)]
+        return [from_dict(Area, r) for r in rows]
+
+    # -- writing ------------------------------------------------------------------------
+
+    def prepare(self, area: Area, *, known_paths: dict[str, str] | None = None,
+                known_levels: dict[str, str] | None = None) -> Area:
+        """Check an area against the tree and fill in its path (for add and import)."""
+        levels = self.levels()
+        if area.level not in levels:
+            raise ValidationError("level", f"{area.level!r} is not a level of this deployment ({', '.join(levels)})")
+        if area.parent_code is None:
+            return attrs.evolve(area, path=f"/{area.code}/")
+        parent_path = (known_paths or {}).get(area.parent_code)
+        parent_level = (known_levels or {}).get(area.parent_code)
+        if parent_path is None:
+            parent = self.store.find("area", area.parent_code)
+            if parent is None:
+                raise ValidationError("parent_code", f"unknown parent area {area.parent_code}")
+            parent_path, parent_level = parent["path"], parent["level"]
+        if f"/{area.code}/" in parent_path:
+            raise ValidationError("parent_code", f"{area.parent_code} lies below {area.code}: that would make a cycle")
+        if levels.index(area.level) <= levels.index(parent_level):
+            raise ValidationError(
+                "level", f"{area.level} cannot sit under {parent_level} {area.parent_code}"
+            )
+        return attrs.evolve(area, path=f"{parent_path}{area.code}/")
+
+    def add(self, actor: Actor, area: Area) -> Area:
+        actor.require("area.manage")
+        area = self.prepare(area)
+        row = to_row(area)
+        self.store.insert("area", row)
+        self._paths[area.code] = area.path
+        return area
+
+    def update(self, actor: Actor, code: str, *, version: int | None = None, **changes) -> Area:
+        """Change an area's name, level, population or households (``move`` changes the parent)."""
+        actor.require("area.manage")
+        if "parent_code" in changes or "path" in changes or "code" in changes:
+            raise ValidationError("parent_code", "use move() to change an area's place in the tree")
+        current = self.get(code)
+        updated = attrs.evolve(current, **changes)
+        self.prepare(updated)
+        self.store.update("area", code, {k: getattr(updated, k) for k in changes}, version=version or current.version)
+        return self.get(code)
+
+    def move(self, actor: Actor, code: str, new_parent: str) -> Area:
+        """Put an area (with its subtree) under another parent; refuses cycles."""
+        actor.require("area.manage")
+        area = self.get(code)
+        moved = self.prepare(attrs.evolve(area, parent_code=new_parent))
+        old_prefix, new_prefix = area.path, moved.path
+        if self.store.count_subtree("issue", old_prefix, column="area_path"):
+            raise ValidationError(
+                "parent_code", f"{code} has cases; their recorded places would change, so it cannot move"
+            )
+        with self.store.write():
+            for row in self.store.subtree("area", old_prefix):
+                self.store.update("area", row["code"], {"path": new_prefix + row["path"][len(old_prefix):]})
+            self.store.update("area", code, {"parent_code": new_parent}, version=area.version)
+        self._paths.clear()
+        return self.get(code)
+
+    def require_exists(self, code: str, field: str = "area_code") -> Area:
+        try:
+            return self.get(code)
+        except NotFound:
+            raise ValidationError(field, f"unknown area {code}") from None

@@ -1,0 +1,172 @@
+"""Members, their posts (role assignments), dual registration, and personal data.
+
+Phone and ID numbers leave this service masked. Only an actor holding
+``personal.unmask`` who gives a reason sees them in full, and each such view is written
+to the access log.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from ..access import UNMASK, Actor, build_actor
+from ..converter import from_dict, to_row
+from ..errors import AccessDenied, NotFound, ValidationError
+from ..identifiers import mask_id_number, mask_phone
+from ..models import DualRegistration, Member, RoleAssignment
+from .base import Service
+
+
+class MemberService(Service):
+    # -- actors -------------------------------------------------------------------------
+
+    def actor(self, login: str) -> Actor:
+        """The actor for a login, with the grants active today."""
+        if login == "system":
+            return Actor.system()
+        row = self.store.find("member", login)
+        if row is None:
+            raise NotFound("member", login)
+        assignments = self.store.select("role_assignment", login=login)
+        paths = {a["area_code"]: self.platform.areas.path_of(a["area_code"]) for a in assignments if a["area_code"]}
+        return build_actor(row, assignments, self.platform.roles, paths, self.platform.now().date())
+
+    # -- personal data ------------------------------------------------------------------
+
+    def _visible(self, actor: Actor, member: Member) -> bool:
+        if actor.login == member.login or actor.login == "system":
+            return True
+        paths = actor.paths_for("member.read")
+        if not paths:
+            return False
+        places = []
+        if member.home_area:
+            places.append(self.platform.areas.path_of(member.home_area))
+        for a in self.store.select("role_assignment", login=member.login):
+            if a["area_code"]:
+                places.append(self.platform.areas.path_of(a["area_code"]))
+        return any(place.startswith(p) for place in places for p in paths)
+
+    def mask(self, member: Member) -> Member:
+        return attrs.evolve(member, phone=mask_phone(member.phone), id_number=mask_id_number(member.id_number))
+
+    def get(self, actor: Actor, login: str, *, unmask_reason: str | None = None) -> Member:
+        """A member, masked; with ``unmask_reason`` and ``personal.unmask``, in full (logged)."""
+        member = from_dict(Member, self.store.get("member", login))
+        if not self._visible(actor, member):
+            raise AccessDenied(f"{actor.login} may not read member {login}: outside their scope")
+        if unmask_reason is None:
+            return self.mask(member)
+        self.unmask_check(actor, unmask_reason)
+        self.platform.log_access(actor, f"member:{login}", unmask_reason)
+        return member
+
+    def unmask_check(self, actor: Actor, reason: str) -> None:
+        if not actor.has(UNMASK):
+            raise AccessDenied(f"{actor.login} lacks {UNMASK}")
+        if not reason.strip():
+            raise ValidationError("reason", "an unmask needs a reason")
+
+    def list(self, actor: Actor, *, role: str | None = None, area: str | None = None,
+             limit: int | None = 200, offset: int = 0) -> list[Member]:
+        """Members visible to the actor (masked), optionally by post and area subtree."""
+        paths = actor.paths_for("member.read")
+        if area:
+            path = self.platform.areas.path_of(area)
+            if not any(path.startswith(p) for p in paths):
+                inner = [p for p in paths if p.startswith(path)]
+                if not inner:
+                    raise AccessDenied(f"{actor.login} may not read members of {area}")
+                paths = inner
+            else:
+                paths = [path]
+        rows: list[dict] = []
+        for path in paths:
+            rows += self.store.members_in_subtree(path, post=role, limit=limit, offset=offset)
+        unique = {r["login"]: r for r in rows}
+        members = [self.mask(from_dict(Member, r)) for r in unique.values()]
+        return sorted(members, key=lambda m: m.login)[: limit if limit is not None else None]
+
+    def count(self) -> int:
+        return self.store.count("member")
+
+    # -- writing ------------------------------------------------------------------------
+
+    def check(self, member: Member) -> None:
+        if member.org_code and not self.store.find("organisation", member.org_code):
+            raise ValidationError("org_code", f"unknown organisation {member.org_code}")
+        if member.home_area and not self.store.find("area", member.home_area):
+            raise ValidationError("home_area", f"unknown area {member.home_area}")
+
+    def add(self, actor: Actor, member: Member) -> Member:
+        actor.require("member.manage")
+        self.check(member)
+        if self.store.find("member", member.login):
+            raise ValidationError("login", f"{member.login} is already taken")
+        self.store.insert("member", to_row(member))
+        return self.mask(member)
+
+    def update(self, actor: Actor, login: str, **changes) -> Member:
+        actor.require("member.manage")
+        current = from_dict(Member, self.store.get("member", login))
+        updated = attrs.evolve(current, **changes)
+        self.check(updated)
+        row = to_row(updated)
+        self.store.update("member", login, {k: row[k] for k in changes}, version=current.version)
+        return self.mask(updated)
+
+    # -- posts --------------------------------------------------------------------------
+
+    def check_assignment(self, assignment: RoleAssignment) -> None:
+        if assignment.post not in self.platform.roles:
+            raise ValidationError("post", f"unknown post {assignment.post}; known: {', '.join(sorted(self.platform.roles))}")
+        if not self.store.find("member", assignment.login):
+            raise ValidationError("login", f"unknown member {assignment.login}")
+        if assignment.area_code and not self.store.find("area", assignment.area_code):
+            raise ValidationError("area_code", f"unknown area {assignment.area_code}")
+        if assignment.org_code and not self.store.find("organisation", assignment.org_code):
+            raise ValidationError("org_code", f"unknown organisation {assignment.org_code}")
+
+    def assign(self, actor: Actor, assignment: RoleAssignment) -> RoleAssignment:
+        """Give a member a post over an area or organisation (assign person, post, duty)."""
+        actor.require("member.manage")
+        self.check_assignment(assignment)
+        row = to_row(assignment)
+        new_id = self.store.insert("role_assignment", row)
+        return attrs.evolve(assignment, id=new_id)
+
+    def assignments(self, login: str | None = None, *, post: str | None = None, area: str | None = None) -> list[RoleAssignment]:
+        where = {}
+        if login:
+            where["login"] = login
+        if post:
+            where["post"] = post
+        if area:
+            where["area_code"] = area
+        return [from_dict(RoleAssignment, r) for r in self.store.select("role_assignment", order_by="id", **where)]
+
+    def holders(self, post: str, area_code: str) -> list[str]:
+        """Logins holding ``post`` exactly at ``area_code`` today."""
+        today = self.platform.now().date()
+        return [a.login for a in self.assignments(post=post, area=area_code) if a.active_on(today)]
+
+    # -- dual registration --------------------------------------------------------------
+
+    def register_dual(self, actor: Actor, registration: DualRegistration) -> DualRegistration:
+        """Record that a member reported to the paired community and the home community."""
+        actor.require("member.manage")
+        for field in ("paired_community", "home_community"):
+            area = self.platform.areas.require_exists(getattr(registration, field), field)
+            if area.level != "community":
+                raise ValidationError(field, f"{area.code} is a {area.level}, not a community")
+        if not self.store.find("member", registration.login):
+            raise ValidationError("login", f"unknown member {registration.login}")
+        new_id = self.store.insert("dual_registration", to_row(registration))
+        return attrs.evolve(registration, id=new_id)
+
+    def dual_registrations(self, *, login: str | None = None, community: str | None = None) -> list[DualRegistration]:
+        where = {"login": login} if login else {}
+        rows = self.store.select("dual_registration", order_by="id", **where)
+        if community:
+            rows = [r for r in rows if community in (r["paired_community"], r["home_community"])]
+        return [from_dict(DualRegistration, r) for r in rows]

@@ -1,0 +1,79 @@
+"""Organisations: agencies, party organisations, enterprises, property companies, banks…"""
+
+from __future__ import annotations
+
+import attrs
+
+from ..access import Actor
+from ..converter import from_dict, to_row
+from ..errors import ValidationError
+from ..models import Organisation
+from .base import Service
+
+
+class OrganisationService(Service):
+    def get(self, code: str) -> Organisation:
+        return from_dict(Organisation, self.store.get("organisation", code))
+
+    def find(self, code: str) -> Organisation | None:
+        row = self.store.find("organisation", code)
+        return from_dict(Organisation, row) if row else None
+
+    def by_uscc(self, uscc: str) -> Organisation | None:
+        rows = self.store.select("organisation", uscc=uscc, limit=1)
+        return from_dict(Organisation, rows[0]) if rows else None
+
+    def list(self, *, kind: str | None = None, area: str | None = None, limit: int | None = None,
+             offset: int = 0, **where) -> list[Organisation]:
+        """Organisations of a kind, seated in an area's subtree when ``area`` is given."""
+        if kind:
+            where["kind"] = kind
+        if area:
+            codes = [a.code for a in self.platform.areas.subtree(area)]
+            where["area_code__in"] = codes
+        rows = self.store.select("organisation", order_by="code", limit=limit, offset=offset, **where)
+        return [from_dict(Organisation, r) for r in rows]
+
+    def count(self, **where) -> int:
+        return self.store.count("organisation", **where)
+
+    def check(self, org: Organisation) -> None:
+        if org.area_code and not self.store.find("area", org.area_code):
+            raise ValidationError("area_code", f"unknown area {org.area_code}")
+        if org.parent_code and not self.store.find("organisation", org.parent_code):
+            raise ValidationError("parent_code", f"unknown organisation {org.parent_code}")
+
+    def add(self, actor: Actor, org: Organisation) -> Organisation:
+        actor.require("organisation.manage")
+        self.check(org)
+        self.store.insert("organisation", to_row(org))
+        return org
+
+    def update(self, actor: Actor, code: str, **changes) -> Organisation:
+        actor.require("organisation.manage")
+        current = self.get(code)
+        updated = attrs.evolve(current, **changes)
+        self.check(updated)
+        row = to_row(updated)
+        self.store.update("organisation", code, {k: row[k] for k in changes}, version=current.version)
+        return self.get(code)
+
+    def responsible_for(self, area_code: str, kind: str | None) -> list[tuple[Organisation, str]]:
+        """Organisations (of ``kind``, or any) paired with or seated in the area or its
+        ancestors, nearest first, each with the reason it was found."""
+        found: list[tuple[Organisation, str]] = []
+        seen: set[str] = set()
+        for code in self.platform.areas.ancestor_codes(area_code):
+            for pairing in self.store.select("pairing", area_code=code, org_code__isnull=False, order_by="id"):
+                org = self.find(pairing["org_code"])
+                if org and (kind is None or org.kind == kind) and org.code not in seen:
+                    found.append((org, f"paired with {code} ({pairing['kind']})"))
+                    seen.add(org.code)
+            if kind:
+                for row in self.store.select("organisation", kind=kind, area_code=code, order_by="code"):
+                    if row["code"] not in seen:
+                        found.append((from_dict(Organisation, row), f"seated in {code}"))
+                        seen.add(row["code"])
+            if found:
+                break
+        return found

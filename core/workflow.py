@@ -1,0 +1,189 @@
+"""The closed loop as data: states, the transition table, and how an event changes a case.
+
+The table says which action moves which state, which permission it needs, whose scope
+decides, and what the action requires. :func:`apply_event` is the only code that turns an
+event into a new issue state; the live path and replay both use it, so a replayed issue
+is the stored issue by construction, and the replay test checks exactly that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import attrs
+
+from .converter import from_dict, to_dict
+from .models import Event, Issue
+
+STATES = (
+    "reported", "registered", "rejected", "merged", "dispatched", "returned",
+    "in_progress", "resolved", "verified", "closed", "reopened",
+)  # fmt: skip
+TERMINAL_STATES = frozenset({"rejected", "merged", "closed"})
+OPEN_STATES = frozenset(STATES) - TERMINAL_STATES
+_WORKING = frozenset({"registered", "dispatched", "in_progress", "returned", "reopened"})
+
+REQUIREMENTS = ("note", "target", "rating", "merge_into")
+
+
+@attrs.frozen(kw_only=True)
+class Transition:
+    """One row of the workflow table.
+
+    ``scope`` says whose area decides the permission check: ``handling`` (the level that
+    owns the case now), ``site`` (where the issue is), or ``assignee`` (the organisation or
+    member the case is dispatched to). ``target`` None keeps the status (urge).
+    """
+
+    action: str
+    sources: frozenset[str] = attrs.field(converter=frozenset)
+    target: str | None
+    permission: str
+    scope: str = attrs.field(validator=attrs.validators.in_(("handling", "site", "assignee")))
+    requires: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    name_zh: str = ""
+    name_en: str = ""
+    key: str = ""
+    plugin: str = "gridgov"
+
+    @requires.validator
+    def _known(self, attribute: attrs.Attribute, value: frozenset[str]) -> None:
+        unknown = value - set(REQUIREMENTS)
+        if unknown:
+            raise ValueError(f"unknown requirements {sorted(unknown)}; use {REQUIREMENTS}")
+
+
+def _t(action: str, sources: set[str], target: str | None, scope: str, requires: set[str], zh: str, en: str, key: str) -> Transition:
+    return Transition(action=action, sources=sources, target=target, permission=f"issue.{action}",
+                      scope=scope, requires=requires, name_zh=zh, name_en=en, key=key)  # fmt: skip
+
+
+CORE_TRANSITIONS = (
+    _t("register", {"reported"}, "registered", "handling", set(), "立案", "register", "g"),
+    _t("reject", {"reported"}, "rejected", "handling", {"note"}, "不予立案", "reject", "x"),
+    _t("merge", {"reported"}, "merged", "handling", {"merge_into"}, "合并", "merge", "m"),
+    _t("dispatch", {"registered", "returned", "reopened"}, "dispatched", "handling", {"target"}, "派遣", "dispatch", "d"),
+    _t("accept", {"dispatched"}, "in_progress", "assignee", set(), "接单", "accept", "a"),
+    _t("return", {"dispatched"}, "returned", "assignee", {"note"}, "退回", "return", "b"),
+    _t("resolve", {"in_progress"}, "resolved", "assignee", {"note"}, "处置反馈", "resolve", "f"),
+    _t("verify", {"resolved"}, "verified", "site", set(), "核查通过", "verify", "v"),
+    _t("rework", {"resolved"}, "in_progress", "site", {"note"}, "返工", "rework", "w"),
+    _t("close", {"verified"}, "closed", "handling", {"rating"}, "结案", "close", "c"),
+    _t("reopen", {"closed"}, "reopened", "handling", {"note"}, "重新办理", "reopen", "o"),
+    _t("escalate", set(_WORKING), "registered", "handling", {"note"}, "上移", "escalate", "e"),
+    _t("urge", set(OPEN_STATES - {"reported"}), None, "site", {"note"}, "督办", "urge", "u"),
+)
+
+
+def handling_depth(issue: Issue) -> int:
+    """Depth of the handling area in the issue's area path (0 = root of the tree)."""
+    codes = issue.area_path.strip("/").split("/")
+    try:
+        return codes.index(issue.handling_area or issue.area_code)
+    except ValueError:
+        return len(codes) - 1
+
+
+def apply_event(issue: Issue | None, event: Event) -> Issue:
+    """The issue after ``event``: its changes applied, the status moved, the version bumped."""
+    data: dict[str, Any] = to_dict(issue) if issue is not None else {}
+    data.update(event.changes)
+    data["id"] = event.issue_id
+    data["status"] = event.to_status
+    data["version"] = (issue.version if issue is not None else 0) + 1
+    return from_dict(Issue, data)
+
+
+def replay(events: list[Event]) -> Issue:
+    """Rebuild an issue from its whole event log."""
+    issue: Issue | None = None
+    for event in events:
+        issue = apply_event(issue, event)
+    if issue is None:
+        raise ValueError("no events to replay")
+    return issue
+
+
+def metric_deltas(before: Issue | None, after: Issue, action: str) -> dict[str, int]:
+    """What one change adds to the daily counters of the issue's area and its ancestors."""
+    deltas: dict[str, int] = {}
+    counter = {
+        "report": "received", "register": "registered", "reject": "rejected", "merge": "merged",
+        "dispatch": "dispatched", "accept": "accepted", "return": "returned", "resolve": "resolved",
+        "rework": "reworked", "verify": "verified", "close": "closed", "reopen": "reopened",
+        "escalate": "escalated", "urge": "urged",
+    }.get(action)  # fmt: skip
+    if counter:
+        deltas[counter] = 1
+    if action == "accept" and after.accepted_at and (after.response_due is None or after.accepted_at <= after.response_due):
+        deltas["accepted_on_time"] = 1
+    if action == "close" and after.closed_at:
+        if after.resolve_due is None or after.closed_at <= after.resolve_due:
+            deltas["closed_on_time"] = 1
+        deltas["close_seconds"] = int((after.closed_at - after.reported_at).total_seconds())
+        if after.rating:
+            deltas["rated"] = 1
+            if after.rating in ("satisfied", "basically_satisfied"):
+                deltas["satisfied"] = 1
+        deltas[f"settled_depth_{min(handling_depth(after), 5)}"] = 1
+    return deltas
+
+
+def issue_row(issue: Issue, now_open: bool | None = None) -> dict[str, Any]:
+    """The issue as a database row, with the derived columns the queue index uses."""
+    from .converter import to_row
+
+    row = to_row(issue)
+    row["is_open"] = int(issue.is_open if now_open is None else now_open)
+    due = issue.due_at
+    row["due_at"] = due.isoformat(timespec="seconds") if due else None
+    return row
+
+
+def event_row(event: Event, metrics: dict[str, int]) -> dict[str, Any]:
+    from .converter import to_row
+
+    row = to_row(event)
+    row["metrics"] = to_row_json(metrics)
+    return row
+
+
+def to_row_json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def make_event(
+    before: Issue | None,
+    *,
+    issue_id: int,
+    action: str,
+    to_status: str,
+    actor: str,
+    at: dt.datetime,
+    changes: dict[str, Any],
+    note: str = "",
+    level: str | None = None,
+) -> Event:
+    """An event whose ``changes`` hold JSON-safe values (as they are stored)."""
+    safe = {k: (v.isoformat(timespec="seconds") if isinstance(v, dt.datetime) else v) for k, v in changes.items()}
+    org = safe.get("assignee_org", before.assignee_org if before else None)
+    member = safe.get("assignee_member", before.assignee_member if before else None)
+    if action == "return" and before is not None:
+        org, member = before.assignee_org, before.assignee_member
+    return Event(
+        issue_id=issue_id,
+        seq=(before.version if before else 0) + 1,
+        at=at,
+        actor=actor,
+        action=action,
+        from_status=before.status if before else None,
+        to_status=to_status,
+        level=level,
+        note=note,
+        changes=safe,
+        org=org,
+        member=member,
+    )
