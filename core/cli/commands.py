@@ -16,6 +16,7 @@ _MODULES = (
     "plugin_cmds",   # gridgov plugins, gridgov plugin new
     "demo_cmd",      # gridgov demo
     "tui_cmd",       # gridgov tui
+    "sla_cmd",       # gridgov sla show|load
 )
 
 
