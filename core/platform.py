@@ -42,6 +42,9 @@ def default_db_path() -> Path:
 class Platform:
     """An open gridgov deployment.
 
+    Commits are durable by default (``synchronous=FULL``): a case acknowledged to a resident
+    survives a power cut. Bulk loaders may pass ``synchronous="NORMAL"``.
+
     >>> platform = Platform(":memory:")
     >>> platform.areas.levels()
     ('district', 'subdistrict', 'community', 'grid', 'building')
@@ -54,7 +57,7 @@ class Platform:
         hooks: PluginHost | None = None,
         clock: Callable[[], dt.datetime] | None = None,
         sla: SlaBook | None = None,
-        synchronous: str = "NORMAL",
+        synchronous: str = "FULL",
         migrate: bool = True,
     ) -> None:
         self.path = Path(path) if path not in (None, ":memory:") else (default_db_path() if path is None else ":memory:")
@@ -92,8 +95,8 @@ class Platform:
 
     def _register_tables(self) -> None:
         for namespace, migrations in self.migration_sets.items():
-            for table in migrations.tables():
-                self.store.register_table(table)
+            for table, types in migrations.schema().items():
+                self.store.register_table(table, types)
                 self.plugin_of_table[table] = namespace
 
     def close(self) -> None:
@@ -163,7 +166,7 @@ class Platform:
     @contextlib.contextmanager
     def plugin_savepoint(self, plugin: str) -> Iterator[None]:
         """Run one plugin's hook in a savepoint, so its failure undoes only its writes."""
-        with self.store.write():
+        with self.store.write(savepoint=True):
             yield
 
     def log_access(self, actor: Actor, what: str, reason: str) -> None:

@@ -31,9 +31,8 @@ def cli(ctx: click.Context, db_path: str | None, lang: str | None) -> None:
 
 
 def _load_commands() -> None:
-    from . import commands  # noqa: F401  (registers the core commands on ``cli``)
-
     from ..plugins import PluginHost
+    from . import commands  # noqa: F401  (registers the core commands on ``cli``)
 
     host = PluginHost()
     host.call("register_cli_commands", cli=cli)

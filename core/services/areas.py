@@ -20,6 +20,13 @@ class AreaService(Service):
     def __init__(self, platform) -> None:
         super().__init__(platform)
         self._paths: dict[str, str] = {}
+        self._cache: dict[str, Area] = {}
+
+    def forget(self) -> None:
+        """Drop cached areas (after this process changes the tree; areas change rarely,
+        and reporting reads an area and its ancestors on every case)."""
+        self._paths.clear()
+        self._cache.clear()
 
     # -- levels -------------------------------------------------------------------------
 
@@ -29,6 +36,7 @@ class AreaService(Service):
 
     def set_levels(self, actor: Actor, levels: Sequence[str]) -> None:
         actor.require("area.manage")
+        self.platform.issues.forget()
         if len(set(levels)) != len(levels) or not levels:
             raise ValidationError("levels", "must be distinct names, at least one")
         used = {r["level"] for r in self.store.select("area", limit=100000)}
@@ -45,7 +53,12 @@ class AreaService(Service):
     # -- reading ------------------------------------------------------------------------
 
     def get(self, code: str) -> Area:
-        return from_dict(Area, self.store.get("area", code))
+        area = self._cache.get(code)
+        if area is None:
+            area = from_dict(Area, self.store.get("area", code))
+            if len(self._cache) < 20_000:
+                self._cache[code] = area
+        return area
 
     def find(self, code: str) -> Area | None:
         row = self.store.find("area", code)
@@ -139,6 +152,7 @@ class AreaService(Service):
         updated = attrs.evolve(current, **changes)
         self.prepare(updated)
         self.store.update("area", code, {k: getattr(updated, k) for k in changes}, version=version or current.version)
+        self.forget()
         return self.get(code)
 
     def move(self, actor: Actor, code: str, new_parent: str) -> Area:
@@ -155,7 +169,7 @@ class AreaService(Service):
             for row in self.store.subtree("area", old_prefix):
                 self.store.update("area", row["code"], {"path": new_prefix + row["path"][len(old_prefix):]})
             self.store.update("area", code, {"parent_code": new_parent}, version=area.version)
-        self._paths.clear()
+        self.forget()
         return self.get(code)
 
     def require_exists(self, code: str, field: str = "area_code") -> Area:

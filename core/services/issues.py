@@ -132,14 +132,23 @@ class IssueService(Service):
 
     # -- reporting ----------------------------------------------------------------------
 
+    def forget(self) -> None:
+        self._handling = {}
+
     def handling_area_for(self, area_code: str) -> str:
         """The nearest area at the handling level (the grid) at or above ``area_code``."""
+        cache = self.__dict__.setdefault("_handling", {})
+        if area_code in cache:
+            return cache[area_code]
         level = self.platform.areas.handling_level()
         levels = self.platform.areas.levels()
+        found = area_code
         for area in self.platform.areas.ancestors(area_code):
             if area.level == level or (level in levels and levels.index(area.level) < levels.index(level)):
-                return area.code
-        return area_code
+                found = area.code
+                break
+        cache[area_code] = found
+        return found
 
     def report(
         self,

@@ -77,25 +77,31 @@ class Store:
     # -- transactions -------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[sqlite_utils.Database]:
-        """A write transaction: ``BEGIN IMMEDIATE`` outside, a savepoint when nested.
+    def write(self, *, savepoint: bool = False) -> Iterator[sqlite_utils.Database]:
+        """A write transaction begun with ``BEGIN IMMEDIATE``; everything inside commits
+        together or not at all.
 
-        Everything inside commits together or not at all.
+        Nested calls join the outer transaction. With ``savepoint=True`` a nested call gets
+        a savepoint, so its failure undoes only its own writes (used around plugin hooks).
         """
         conn = self.db.conn
         if self._depth:
-            name = f"sp{next(self._savepoints)}"
-            conn.execute(f"SAVEPOINT {name}")
             self._depth += 1
             try:
-                yield self.db
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute(f"ROLLBACK TO {name}")
+                if not savepoint:
+                    yield self.db
+                    return
+                name = f"sp{next(self._savepoints)}"
+                conn.execute(f"SAVEPOINT {name}")
+                try:
+                    yield self.db
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute(f"ROLLBACK TO {name}")
+                        conn.execute(f"RELEASE {name}")
+                    raise
+                else:
                     conn.execute(f"RELEASE {name}")
-                raise
-            else:
-                conn.execute(f"RELEASE {name}")
             finally:
                 self._depth -= 1
             return
@@ -151,12 +157,11 @@ class Store:
             pending += [f"{plugin_set.namespace}:{m.name}" for m in native.pending(self.db)]
         return pending
 
-    def register_table(self, name: str) -> Table:
+    def register_table(self, name: str, types: Mapping[str, str] | None = None) -> Table:
         """Make a plugin table available through :meth:`table` (done by the platform)."""
         info = self.db[name]
         pks = info.pks if info.exists() else ["id"]
-        json_columns = frozenset()
-        self._plugin_tables[name] = Table(self, name, pks[0], json_columns)
+        self._plugin_tables[name] = Table(self, name, pks[0], types or {})
         return self._plugin_tables[name]
 
     def table(self, name: str) -> Table:
@@ -264,7 +269,10 @@ class Store:
     def delete(self, table: str, key: Any) -> None:
         pk = CORE_TABLES[table]
         with self.write() as db:
-            db.execute(f"DELETE FROM {table} WHERE {pk} = ?", [key])
+            try:
+                db.execute(f"DELETE FROM {table} WHERE {pk} = ?", [key])
+            except sqlite3.IntegrityError as exc:
+                raise _integrity(table, {}, exc) from None
 
     # -- settings -----------------------------------------------------------------------
 

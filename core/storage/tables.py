@@ -53,10 +53,14 @@ class Migrations:
 
     def tables(self) -> list[str]:
         """Names of the tables these migrations create (found by a dry run)."""
+        return list(self.schema())
+
+    def schema(self) -> dict[str, dict[str, str]]:
+        """Each table's columns and declared types after all steps (found by a dry run)."""
         recorder = _Recorder(self.namespace)
         for _, fn in self.steps:
             fn(recorder)
-        return recorder.created
+        return recorder.columns
 
 
 class SchemaEditor:
@@ -110,13 +114,13 @@ class SchemaEditor:
 class _Recorder(SchemaEditor):
     def __init__(self, namespace: str) -> None:
         self.namespace = namespace
-        self.created: list[str] = []
+        self.columns: dict[str, dict[str, str]] = {}
 
     def create_table(self, table: str, columns: Mapping[str, str], **_: Any) -> None:
-        self.created.append(self.name(table))
+        self.columns[self.name(table)] = dict(columns)
 
-    def add_column(self, *_: Any) -> None:
-        pass
+    def add_column(self, table: str, column: str, kind: str) -> None:
+        self.columns.setdefault(self.name(table), {})[column] = kind
 
     def create_index(self, *_: Any, **__: Any) -> None:
         pass
@@ -138,16 +142,21 @@ class Table:
     """Rows of one plugin table; every write joins the current :meth:`Store.write` transaction
     (or runs in its own)."""
 
-    def __init__(self, store: Store, name: str, pk: str, json_columns: frozenset[str]) -> None:
+    def __init__(self, store: Store, name: str, pk: str, types: Mapping[str, str]) -> None:
         self._store = store
         self.name = name
         self.pk = pk
-        self._json = json_columns
+        self._json = frozenset(c for c, t in types.items() if t == "json")
+        self._bool = frozenset(c for c, t in types.items() if t == "bool")
 
     def _decode(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Rows come back as they went in: json columns parsed, bool columns as bools."""
         for column in self._json:
             if isinstance(row.get(column), str):
                 row[column] = json.loads(row[column])
+        for column in self._bool:
+            if row.get(column) is not None:
+                row[column] = bool(row[column])
         return row
 
     def insert(self, row: Mapping[str, Any]) -> Any:
