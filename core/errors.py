@@ -51,11 +51,12 @@ class TransitionRefused(GridgovError):
 
     exit_code = 4
 
-    def __init__(self, issue_id: int, action: str, reason: str) -> None:
+    def __init__(self, issue_id: int | None, action: str, reason: str) -> None:
         self.issue_id = issue_id
         self.action = action
         self.reason = reason
-        super().__init__(f"issue {issue_id}: {action} refused: {reason}")
+        subject = f"issue {issue_id}" if issue_id else "new issue"
+        super().__init__(f"{subject}: {action} refused: {reason}")
 
 
 class StaleUpdate(GridgovError):

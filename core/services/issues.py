@@ -293,7 +293,7 @@ class IssueService(Service):
 
     def _require(self, issue: Issue, action: str, field: str, present: bool) -> None:
         if not present:
-            raise TransitionRefused(issue.id or 0, action, f"{field} is required")
+            raise TransitionRefused(issue.id, action, f"{field} is required")
 
     def _changes(self, actor: Actor, issue: Issue, transition, params: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
         action = transition.action
@@ -386,7 +386,7 @@ class IssueService(Service):
         for plugin, reason in self.platform.hooks.call(
             "veto_action", platform=self.platform, actor=actor, issue=issue, action=action, params=params
         ):
-            raise TransitionRefused(issue.id or 0, action, f"vetoed by {plugin}: {reason}")
+            raise TransitionRefused(issue.id, action, f"vetoed by {plugin}: {reason}")
 
     def _count(self, issue: Issue, at: dt.datetime, deltas: dict[str, int]) -> None:
         if deltas:
