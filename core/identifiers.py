@@ -69,7 +69,7 @@ def make_uscc(body: str) -> str:
 
 def make_id_number(region: str, birth: dt.date, sequence: int) -> str:
     """A valid ID number for a region code, birth date and 3-digit sequence."""
-    body = f"{region}{birth:%Y%m%d}{sequence % 1000:03d}"
+    body = f"{region}{birth.year:04d}{birth.month:02d}{birth.day:02d}{sequence % 1000:03d}"
     return body + id_check_char(body)
 
 

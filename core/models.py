@@ -190,6 +190,10 @@ class Member:
             raise ValidationError(
                 "login", f"{value!r} must be 2–64 lowercase letters, digits, _ . -"
             )
+        if value == "system":
+            # platform.actor("system") is the all-powerful local operator; a member with
+            # that login would inherit every permission.
+            raise ValidationError("login", "system is reserved for the local operator")
 
 
 @attrs.frozen(kw_only=True)

@@ -26,6 +26,7 @@ from .services.members import MemberService
 from .services.metrics import MetricsService
 from .services.organisations import OrganisationService
 from .services.pairings import PairingService
+from .services.transfer import TransferService
 from .sla import SlaBook
 from .storage import Migrations, Store, connect
 from .workflow import Transition
@@ -79,8 +80,10 @@ class Platform:
         self.pairings = PairingService(self)
         self.issues = IssueService(self)
         self.metrics = MetricsService(self)
+        self.transfer = TransferService(self)
+        self.applied_migrations: list[str] = []
         if migrate:
-            self.migrate()
+            self.applied_migrations = self.migrate()
         else:
             self._register_tables()
         self.sla = sla or self._stored_sla()

@@ -58,6 +58,14 @@ def short_name(module_name: str) -> str:
     return module_name.rsplit(".", 1)[-1]
 
 
+def extra_name(module_name: str) -> str:
+    """The name of a plugin passed as a module (tests): ``gridgov_demoext`` → ``demoext``,
+    the entry-point name ``gridgov plugin new`` gives the same package, so a plugin keeps
+    its name (and its tables' namespace) whether installed or loaded by a test."""
+    name = short_name(module_name)
+    return name.removeprefix("gridgov_") or name
+
+
 def _env_list(name: str) -> list[str] | None:
     value = os.environ.get(name)
     if value is None:
@@ -109,8 +117,8 @@ class PluginHost:
                 self._register(plugin, ep.name, builtin=False, version=version)
         for plugin in extra:
             name = getattr(plugin, "__name__", type(plugin).__name__)
-            if wanted(short_name(name)):
-                self._register(plugin, short_name(name), builtin=False, version=None)
+            if wanted(extra_name(name)):
+                self._register(plugin, extra_name(name), builtin=False, version=None)
 
     # -- loading ------------------------------------------------------------------------
 
@@ -188,9 +196,14 @@ class PluginHost:
         return None
 
     def collect(self, hook: str, validate: Callable[[str, Any], Any]) -> None:
-        """Run a registration hook; ``validate(plugin, item)`` checks and stores each item."""
+        """Run a registration hook; ``validate(plugin, item)`` checks and stores each item.
+
+        Plugins run in load order (core, built-ins, third-party), so the core's and the
+        built-ins' names are taken first and a plugin registering a taken name is the one
+        reported, instead of displacing the core's record."""
         caller = getattr(self.pm.hook, hook)
-        for impl in reversed(caller.get_hookimpls()):
+        order = {name: i for i, (name, _) in enumerate(self.pm.list_name_plugin())}
+        for impl in sorted(caller.get_hookimpls(), key=lambda impl: order.get(impl.plugin_name, len(order))):
             plugin = impl.plugin_name
 
             def register(item: Any, plugin: str = plugin) -> None:

@@ -32,6 +32,8 @@ class WorkCalendar:
     def __attrs_post_init__(self) -> None:
         if self.work_end <= self.work_start:
             raise ValidationError("work_end", f"{self.work_end} is not after work_start {self.work_start}")
+        if not all(isinstance(d, int) and 0 <= d <= 6 for d in self.weekdays):
+            raise ValidationError("weekdays", "must be days of the week, Monday = 1 … Sunday = 7")
 
     def is_working_day(self, day: dt.date) -> bool:
         if day in self.workdays:

@@ -5,7 +5,9 @@
 * ``gridgov_actors``: the sample's actors by login (``worker_sx01``, ``dispatcher_sx``…);
 * ``gridgov_actor``: a function from a post to an actor holding it;
 * ``gridgov_make_platform``: a factory for a platform with chosen plugins, e.g.
-  ``gridgov_make_platform(plugins=[my_plugin])`` to test a plugin module under development.
+  ``gridgov_make_platform(plugins=[my_plugin])`` to test a plugin module under development;
+* ``gridgov_issue``: a factory that reports an issue and walks it to a chosen state;
+* ``gridgov_cli``: runs a ``gridgov`` command, with the plugins' commands, against a platform.
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 
+import click
 import pytest
+from click.testing import CliRunner, Result
 
 from . import sample
 from .access import Actor
+from .errors import GridgovError
+from .models import Issue
 from .platform import Platform
 from .plugins import DEFAULT_PLUGINS, PluginHost
 
@@ -78,3 +84,96 @@ def gridgov_actor(gridgov_platform) -> Callable[[str], Actor]:
         return gridgov_platform.actor(by_post[post])
 
     return actor
+
+
+# -- fixtures for plugin authors ---------------------------------------------------------
+
+LIFECYCLE = (
+    ("registered", "register", {}),
+    ("dispatched", "dispatch", {}),
+    ("in_progress", "accept", {}),
+    ("resolved", "resolve", {"note": "resolved by the test fixture"}),
+    ("verified", "verify", {}),
+    ("closed", "close", {"rating": "satisfied"}),
+)
+
+
+@pytest.fixture
+def gridgov_issue(request) -> Callable[..., Issue]:
+    """A factory that reports an issue in the sample deployment and, with ``to=``, walks it
+    along the closed loop (register → dispatch → accept → resolve → verify → close) as the
+    local operator, so a plugin's workflow hooks can be tested at any state.
+
+    ``gridgov_issue(category="road.repair", area="SX01", as_="worker_sx01", to="dispatched",
+    platform=None, **report_fields)``; ``platform`` defaults to ``gridgov_platform``."""
+
+    def make(
+        *,
+        category: str = "road.repair",
+        area: str = "SX01",
+        title: str = "路面坑洞需修补",
+        as_: str = "worker_sx01",
+        to: str = "reported",
+        platform: Platform | None = None,
+        **fields: object,
+    ) -> Issue:
+        platform = platform or request.getfixturevalue("gridgov_platform")
+        states = ["reported", *(state for state, _, _ in LIFECYCLE)]
+        if to not in states:
+            raise ValueError(f"to={to!r}: use one of {', '.join(states)}")
+        issue = platform.issues.report(platform.actor(as_), area=area, category=category,
+                                       title=title, **fields)
+        operator = Actor.system()
+        for _state, action, params in LIFECYCLE[: states.index(to)]:
+            if action == "dispatch":
+                route = platform.route(issue)
+                if route is None:
+                    raise ValueError(f"no route for a {category} case in {area}; pass to='registered'")
+                params = {"org": route.org_code, "member": route.member_login}
+            issue = platform.issues.act(operator, issue.id, action, **params)
+        return issue
+
+    return make
+
+
+class _Group(click.Group):
+    """The command group of :func:`gridgov_cli`: turns the core's errors into one line on
+    stderr and their exit code, exactly as ``gridgov``'s ``main`` does."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except GridgovError as exc:
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@pytest.fixture
+def gridgov_cli(request) -> Callable[..., Result]:
+    """Run a ``gridgov`` command (core or plugin) against a test platform; returns click's
+    :class:`~click.testing.Result` (``exit_code``, ``stdout``, ``stderr``, ``output``).
+
+    ``gridgov_cli(["mediation", "list"], as_="dispatcher_sx", platform=None, input=None)``:
+    ``as_`` appends ``--as LOGIN``; ``platform`` defaults to ``gridgov_platform`` and its
+    plugins' ``register_cli_commands`` decide which plugin commands exist."""
+
+    def run(
+        args: Iterable[str],
+        *,
+        as_: str | None = None,
+        platform: Platform | None = None,
+        input: str | None = None,
+    ) -> Result:
+        from .cli import cli as core_cli
+        from .cli import commands  # noqa: F401  (attaches the core commands to ``cli``)
+        from .cli.context import AppContext
+
+        platform = platform or request.getfixturevalue("gridgov_platform")
+        group = _Group("gridgov", commands=dict(core_cli.commands))
+        platform.hooks.call("register_cli_commands", cli=group)
+        app = AppContext(db_path=str(platform.path), lang="en")
+        app._platform = platform
+        argv = [*args, *(["--as", as_] if as_ else [])]
+        return CliRunner().invoke(group, argv, obj=app, input=input, catch_exceptions=False)
+
+    return run

@@ -9,6 +9,7 @@ is the stored issue by construction, and the replay test checks exactly that.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -105,8 +106,12 @@ def replay(events: list[Event]) -> Issue:
     return issue
 
 
-def metric_deltas(before: Issue | None, after: Issue, action: str) -> dict[str, int]:
-    """What one change adds to the daily counters of the issue's area and its ancestors."""
+def metric_deltas(before: Issue | None, after: Issue, action: str, levels: Sequence[str] | None = None) -> dict[str, int]:
+    """What one change adds to the daily counters of the issue's area and its ancestors.
+
+    ``levels`` (the deployment's level names) makes the settled-at counter the handling
+    level's place in that list, which stays right where the tree skips a level; without
+    it the depth of the handling area in the path is used (the same in a complete tree)."""
     deltas: dict[str, int] = {}
     counter = {
         "report": "received", "register": "registered", "reject": "rejected", "merge": "merged",
@@ -114,11 +119,18 @@ def metric_deltas(before: Issue | None, after: Issue, action: str) -> dict[str, 
         "rework": "reworked", "verify": "verified", "close": "closed", "reopen": "reopened",
         "escalate": "escalated", "urge": "urged",
     }.get(action)  # fmt: skip
+    # A plugin action that ends the case (mediation's "refer") closes it as surely as
+    # "close" does; the closure counters must see it or closure rates undercount.
+    closes = action == "close" or (
+        counter is None and after.status == "closed" and before is not None and before.status != "closed"
+    )
     if counter:
         deltas[counter] = 1
+    elif closes:
+        deltas["closed"] = 1
     if action == "accept" and after.accepted_at and (after.response_due is None or after.accepted_at <= after.response_due):
         deltas["accepted_on_time"] = 1
-    if action == "close" and after.closed_at:
+    if closes and after.closed_at:
         if after.resolve_due is None or after.closed_at <= after.resolve_due:
             deltas["closed_on_time"] = 1
         deltas["close_seconds"] = int((after.closed_at - after.reported_at).total_seconds())
@@ -126,7 +138,8 @@ def metric_deltas(before: Issue | None, after: Issue, action: str) -> dict[str, 
             deltas["rated"] = 1
             if after.rating in ("satisfied", "basically_satisfied"):
                 deltas["satisfied"] = 1
-        deltas[f"settled_depth_{min(handling_depth(after), 5)}"] = 1
+        depth = levels.index(after.level) if levels and after.level in levels else handling_depth(after)
+        deltas[f"settled_depth_{min(depth, 5)}"] = 1
     return deltas
 
 

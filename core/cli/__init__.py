@@ -7,6 +7,7 @@ the core raises on purpose become one line on stderr and the error's exit code.
 
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -40,6 +41,11 @@ def _load_commands() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    # Plugin failures are printed once as warnings (AppContext.platform), not also by
+    # logging's last-resort handler for each plugin host the process opens.
+    plugin_log = logging.getLogger("gridgov.plugins")
+    if not plugin_log.handlers:
+        plugin_log.addHandler(logging.NullHandler())
     _load_commands()
     try:
         cli.main(args=argv, prog_name="gridgov", standalone_mode=False)

@@ -39,7 +39,8 @@ class AppContext:
     def platform(self) -> Platform:
         if self._platform is None:
             self._platform = Platform(self.db_path)
-            for failure in self._platform.plugin_failures:
+            shown = dict.fromkeys(str(f) for f in [*self.startup_failures, *self._platform.plugin_failures])
+            for failure in shown:
                 click.echo(f"warning: {failure}", err=True)
         return self._platform
 

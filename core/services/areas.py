@@ -50,6 +50,13 @@ class AreaService(Service):
         levels = self.levels()
         return self.store.setting("handling_level", "grid" if "grid" in levels else levels[-1])
 
+    def set_handling_level(self, actor: Actor, level: str) -> None:
+        """Make ``level`` the one whose staff take cases first (Suyu: the compound)."""
+        actor.require("area.manage")
+        if level not in self.levels():
+            raise ValidationError("handling_level", f"{level!r} is not a level of this deployment ({', '.join(self.levels())})")
+        self.store.set_setting("handling_level", level)
+
     # -- reading ------------------------------------------------------------------------
 
     def get(self, code: str) -> Area:

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from ..access import Actor
+from ..access import ALL, Actor
 from ..converter import from_dict
 from ..errors import AccessDenied, NotFound, StaleUpdate, TransitionRefused, ValidationError
 from ..identifiers import mask_phone
@@ -91,11 +91,15 @@ class IssueService(Service):
         search: str | None = None,
         limit: int = 50,
         offset: int = 0,
+        due_before: dt.datetime | None = None,
     ) -> list[Issue]:
-        """A page of the actor's cases, soonest due first (the queue)."""
+        """A page of the actor's cases, soonest due first (the queue).
+
+        ``due_before`` keeps open cases due before that moment (``overdue`` is the same
+        with the current time)."""
         rows = self.store.issue_page(
             **self._scope_args(actor, area),
-            **self._filters(status, open_only, category, level, overdue, search),
+            **self._filters(status, open_only, category, level, overdue, search, due_before),
             limit=limit,
             offset=offset,
         )
@@ -103,21 +107,22 @@ class IssueService(Service):
 
     def count(self, actor: Actor, *, area: str | None = None, status: str | list[str] | None = None,
               open_only: bool = False, category: str | None = None, level: str | None = None,
-              overdue: bool = False, search: str | None = None) -> int:
+              overdue: bool = False, search: str | None = None,
+              due_before: dt.datetime | None = None) -> int:
         return self.store.issue_page(
             **self._scope_args(actor, area),
-            **self._filters(status, open_only, category, level, overdue, search),
+            **self._filters(status, open_only, category, level, overdue, search, due_before),
             count=True,
         )
 
-    def _filters(self, status, open_only, category, level, overdue, search) -> dict[str, Any]:
+    def _filters(self, status, open_only, category, level, overdue, search, due_before=None) -> dict[str, Any]:
         statuses = [status] if isinstance(status, str) else list(status or [])
         return {
             "status": statuses,
             "open_only": open_only,
             "category": category,
             "level": level,
-            "overdue_before": self.platform.now() if overdue else None,
+            "overdue_before": self.platform.now() if overdue else due_before,
             "search": search or None,
         }
 
@@ -171,6 +176,10 @@ class IssueService(Service):
             raise ValidationError("category", f"unknown category {category}; see `gridgov issue categories`")
         if source not in SOURCES:
             raise ValidationError("source", f"{source!r} is not one of {', '.join(SOURCES)}")
+        if requester_phone and "*" in requester_phone:
+            # Records accept masked values so masked views can exist; storing one would
+            # lose the real number for good.
+            raise ValidationError("requester_phone", "is masked; give the full number")
         area_row = self.platform.areas.require_exists(area, "area")
         actor.require("issue.report", area_row.path, what=f"area {area}")
         handling = self.handling_area_for(area)
@@ -225,7 +234,7 @@ class IssueService(Service):
     def _refusal(self, actor: Actor, issue: Issue, transition, _params) -> str | None:
         permission = transition.permission
         if transition.scope == "assignee":
-            if actor.covers("*", "/") and actor.has(permission):
+            if any(ALL in g.permissions and g.area_path and issue.area_path.startswith(g.area_path) for g in actor.grants):
                 return None
             if not actor.has(permission):
                 return f"{actor.login} lacks {permission}"
@@ -266,10 +275,12 @@ class IssueService(Service):
         params = {"note": note, "org": org, "member": member, "rating": rating, "merge_into": merge_into}
         with self.store.write():
             issue = self._load(issue_id)
-            if not self.can_read(actor, issue):
-                raise AccessDenied(f"{actor.login} may not see issue {issue_id}: outside their scope")
+            # Stale first: a case that changed since it was read may also have left the
+            # actor's scope (returned, escalated), and "reload" is the answer that helps.
             if expected_version is not None and expected_version != issue.version:
                 raise StaleUpdate(issue_id, expected_version, issue.version)
+            if not self.can_read(actor, issue):
+                raise AccessDenied(f"{actor.login} may not see issue {issue_id}: outside their scope")
             if issue.status not in transition.sources:
                 raise TransitionRefused(
                     issue_id, action,
@@ -284,7 +295,7 @@ class IssueService(Service):
             event = make_event(issue, issue_id=issue_id, action=action, to_status=target, actor=actor.login,
                                at=now, changes=changes, note=note, level=changes.get("level", issue.level))
             updated = apply_event(issue, event)
-            deltas = metric_deltas(issue, updated, action)
+            deltas = metric_deltas(issue, updated, action, self.platform.areas.levels())
             self.store.update_issue(issue_row(updated), event_row(event, deltas), expected_version=issue.version)
             self._count(updated, now, deltas)
             self.platform.hooks.call("issue_changed", wrap=self.platform.plugin_savepoint,
@@ -318,6 +329,10 @@ class IssueService(Service):
                 raise TransitionRefused(issue.id, action, f"master issue {target_id} does not exist") from None
             if not master.is_open:
                 raise TransitionRefused(issue.id, action, f"master issue {target_id} is {master.status}")
+            if not self.can_read(actor, master):
+                # The merged case is followed up through its master; one the actor cannot
+                # see (another grid's) is not a duplicate they can vouch for.
+                raise TransitionRefused(issue.id, action, f"master issue {target_id} is outside {actor.login}'s scope")
             changes["merged_into"] = master.id
         elif action == "dispatch":
             changes.update(self._dispatch_target(actor, issue, params))
@@ -380,6 +395,9 @@ class IssueService(Service):
             raise TransitionRefused(issue.id, "dispatch", f"unknown organisation {org}")
         if member and not self.store.find("member", member):
             raise TransitionRefused(issue.id, "dispatch", f"unknown member {member}")
+        if member and not self.platform.actor(member).has("issue.accept"):
+            # Nobody else can accept or return a case sent to one person: it would be stuck.
+            raise TransitionRefused(issue.id, "dispatch", f"{member} holds no post that may accept cases")
         return {"assignee_org": org, "assignee_member": member}
 
     def _veto(self, actor: Actor, issue: Issue, action: str, params: dict[str, Any]) -> None:

@@ -42,9 +42,16 @@ class MemberService(Service):
         places = []
         if member.home_area:
             places.append(self.platform.areas.path_of(member.home_area))
+        seats = [member.org_code] if member.org_code else []
         for a in self.store.select("role_assignment", login=member.login):
             if a["area_code"]:
                 places.append(self.platform.areas.path_of(a["area_code"]))
+            if a["org_code"]:
+                seats.append(a["org_code"])
+        for code in seats:
+            org = self.store.find("organisation", code)
+            if org and org["area_code"]:
+                places.append(self.platform.areas.path_of(org["area_code"]))
         return any(place.startswith(p) for place in places for p in paths)
 
     def mask(self, member: Member) -> Member:
@@ -71,6 +78,13 @@ class MemberService(Service):
              limit: int | None = 200, offset: int = 0) -> list[Member]:
         """Members visible to the actor (masked), optionally by post and area subtree."""
         paths = actor.paths_for("member.read")
+        if area is None and "/" in paths:
+            # The whole platform: also members with no home area and only organisation posts.
+            where = {}
+            if role:
+                where["login__in"] = sorted({a["login"] for a in self.store.select("role_assignment", post=role)})
+            rows = self.store.select("member", order_by="login", limit=limit, offset=offset, **where)
+            return [self.mask(from_dict(Member, r)) for r in rows]
         if area:
             path = self.platform.areas.path_of(area)
             if not any(path.startswith(p) for p in paths):
@@ -93,6 +107,9 @@ class MemberService(Service):
     # -- writing ------------------------------------------------------------------------
 
     def check(self, member: Member) -> None:
+        for field in ("phone", "id_number"):
+            if "*" in (getattr(member, field) or ""):
+                raise ValidationError(field, "is a masked value; give the full number or leave the field out")
         if member.org_code and not self.store.find("organisation", member.org_code):
             raise ValidationError("org_code", f"unknown organisation {member.org_code}")
         if member.home_area and not self.store.find("area", member.home_area):

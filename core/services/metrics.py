@@ -90,11 +90,9 @@ class MetricsService(Service):
         return Metrics(scope=f"area:{area}", since=since, until=until, counts=counts, levels=self._levels(path))
 
     def _levels(self, path: str) -> tuple[str, ...]:
-        """Level names by depth along this branch of the tree."""
-        codes = path.strip("/").split("/")
-        root_level = self.platform.areas.get(codes[0]).level
-        levels = self.platform.areas.levels()
-        return levels[levels.index(root_level):]
+        """Level names by the index the settled-at counters use (the deployment's levels;
+        see :func:`~gridgov.core.workflow.metric_deltas`)."""
+        return self.platform.areas.levels()
 
     def for_org(self, actor: Actor, org: str, *, since: dt.date | None = None, until: dt.date | None = None) -> Metrics:
         """Metrics of the events where the case was with this organisation."""

@@ -1,0 +1,38 @@
+# Two commands matter: `make run` (the terminal UI on a demo database) and `make test`.
+# Both create .venv with an editable install on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_DB ?= demo.db
+DEMO_SCALE ?= small
+LOGIN ?= demo_dispatcher
+
+.PHONY: run test lint bench demo clean
+
+$(BIN)/gridgov: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(DEMO_DB): | $(BIN)/gridgov
+	$(BIN)/gridgov --db $(DEMO_DB) demo --scale $(DEMO_SCALE)
+
+demo: $(DEMO_DB)
+
+run: $(BIN)/gridgov $(DEMO_DB)
+	$(BIN)/gridgov --db $(DEMO_DB) tui --as $(LOGIN)
+
+test: $(BIN)/gridgov
+	$(BIN)/python -m pytest
+	$(BIN)/ruff check .
+
+lint: $(BIN)/gridgov
+	$(BIN)/ruff check .
+
+bench: $(BIN)/gridgov
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

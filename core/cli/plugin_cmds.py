@@ -1,0 +1,97 @@
+"""``gridgov plugins`` (what is installed, what it adds, what failed) and ``gridgov plugin
+new`` (a working plugin package to start from)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..errors import ValidationError
+from ..platform import Platform
+from ..plugins import PluginFailure
+from . import cli
+from .context import AppContext, pass_app
+
+
+def describe_plugins(platform: Platform, *, include_builtin: bool, extra_failures: list[PluginFailure] = ()) -> dict[str, Any]:
+    """What ``gridgov plugins --json`` prints: each plugin with the hooks it implements,
+    the categories and tables it added, and every load or hook failure."""
+    categories: dict[str, list[str]] = {}
+    for category in platform.categories.values():
+        categories.setdefault(category.plugin, []).append(category.code)
+    tables: dict[str, list[str]] = {}
+    for table, plugin in platform.plugin_of_table.items():
+        tables.setdefault(plugin, []).append(table)
+    plugins = [
+        {
+            "name": info.name,
+            "module": info.module,
+            "version": info.version,
+            "builtin": info.builtin,
+            "hooks": list(info.hooks),
+            "categories": sorted(categories.get(info.name, [])),
+            "tables": sorted(tables.get(info.name, [])),
+        }
+        for info in platform.hooks.plugins(include_builtin=include_builtin)
+    ]
+    failures: list[dict[str, str]] = []
+    seen: set[tuple[str, str, str]] = set()
+    for failure in [*extra_failures, *platform.plugin_failures]:
+        key = (failure.plugin, failure.hook, failure.error)
+        if key not in seen:
+            seen.add(key)
+            failures.append({"plugin": failure.plugin, "hook": failure.hook, "error": failure.error})
+    return {"plugins": plugins, "failures": failures}
+
+
+@cli.command("plugins")
+@click.option("--all", "include_builtin", is_flag=True,
+              help="Include the built-in plugins (the core defaults and the department plugins).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_app
+def plugins_cmd(app: AppContext, include_builtin: bool, as_json: bool) -> None:
+    """List installed plugins, what each adds, and plugins that failed to load or run."""
+    report = describe_plugins(app.platform, include_builtin=include_builtin,
+                              extra_failures=list(AppContext.startup_failures))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    if not report["plugins"]:
+        click.echo("no plugins installed" + ("" if include_builtin else " (--all shows the built-in ones)"))
+    for plugin in report["plugins"]:
+        builtin = " (built-in)" if plugin["builtin"] else ""
+        click.echo(f"{plugin['name']} {plugin['version'] or '-'}{builtin}  [{plugin['module']}]")
+        click.echo(f"  hooks:      {', '.join(plugin['hooks']) or '-'}")
+        click.echo(f"  categories: {', '.join(plugin['categories']) or '-'}")
+        click.echo(f"  tables:     {', '.join(plugin['tables']) or '-'}")
+    for failure in report["failures"]:
+        click.echo(f"FAILED {failure['plugin']} in {failure['hook']}: {failure['error']}")
+
+
+@cli.group("plugin")
+def plugin_group() -> None:
+    """Write gridgov plugins."""
+
+
+@plugin_group.command("new")
+@click.argument("name")
+@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Directory to create (default: ./gridgov-NAME); must not exist yet.")
+def plugin_new(name: str, directory: Path | None) -> None:
+    """Write a working plugin package NAME: a category, a table, a command, a screen, a test."""
+    from ..scaffold import check_name, write_plugin
+
+    check_name(name)
+    root = click.get_current_context().find_root().command
+    if isinstance(root, click.Group) and name in root.commands:
+        raise ValidationError("name", f"{name!r} is already a gridgov command; choose another name")
+    target = directory or Path.cwd() / f"gridgov-{name}"
+    written = write_plugin(name, target)
+    click.echo(f"wrote {len(written)} files to {target}")
+    click.echo("next:")
+    click.echo(f"  pip install -e {target}")
+    click.echo(f"  gridgov {name} hello")
+    click.echo(f"  cd {target} && python -m pytest")

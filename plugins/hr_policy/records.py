@@ -1,0 +1,242 @@
+"""The HR policy plugin's records: policies, outreach sessions, attendance, questions,
+subscriptions and notices. Frozen attrs classes whose validators raise
+:class:`ValidationError` naming the field, as the core's records do."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+import attrs
+from gridgov.core import ValidationError
+
+from .eligibility import validate_rules
+
+CATEGORY = "hr.policy_question"
+MANAGE = "hr.manage"
+READ = "hr.read"
+
+TOPICS = (
+    "talent_subsidy",
+    "skills_funding",
+    "stable_employment",
+    "labour_inspection",
+    "labour_arbitration",
+    "other",
+)
+TOPIC_NAMES = {
+    "talent_subsidy": ("高层次人才补贴", "high-end talent subsidy"),
+    "skills_funding": ("技能人才资助", "skills talent funding"),
+    "stable_employment": ("稳岗就业", "stable employment"),
+    "labour_inspection": ("劳动保障监察", "labour inspection"),
+    "labour_arbitration": ("劳动人事争议仲裁", "labour arbitration"),
+    "other": ("其他", "other"),
+}
+SESSION_STATUSES = ("planned", "held", "cancelled")
+QUESTION_STATUSES = ("open", "answered", "closed", "withdrawn")
+
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def topic_name(topic: str, lang: str) -> str:
+    zh, en = TOPIC_NAMES.get(topic, (topic, topic))
+    return zh if lang == "zh" else en
+
+
+def _code(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
+    if value is not None and (not isinstance(value, str) or not _CODE.match(value)):
+        raise ValidationError(attribute.name, f"{value!r} is not a code (letters, digits, _ . - ; at most 64)")
+
+
+def _text(max_len: int):
+    def check(_inst: Any, attribute: attrs.Attribute, value: str) -> None:
+        if not isinstance(value, str) or not value.strip():
+            raise ValidationError(attribute.name, "must not be empty")
+        if len(value) > max_len:
+            raise ValidationError(attribute.name, f"is {len(value)} characters, at most {max_len}")
+
+    return check
+
+
+def _one_of(choices: tuple[str, ...]):
+    def check(_inst: Any, attribute: attrs.Attribute, value: str) -> None:
+        if value not in choices:
+            raise ValidationError(attribute.name, f"{value!r} is not one of {', '.join(choices)}")
+
+    return check
+
+
+def _non_negative(_inst: Any, attribute: attrs.Attribute, value: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValidationError(attribute.name, f"must be a whole number ≥ 0, got {value!r}")
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ValidationError("date", f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _datetime(value: Any) -> dt.datetime | None:
+    if value is None or value == "" or isinstance(value, dt.datetime):
+        return value or None
+    try:
+        return dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ValidationError("datetime", f"{value!r} is not a date and time") from None
+
+
+def _json_list(value: Any) -> tuple[str, ...]:
+    """Stored lists come back as JSON text (plugin tables keep JSON as text)."""
+    if isinstance(value, str):
+        value = json.loads(value) if value.strip() else []
+    return tuple(str(v) for v in (value or ()))
+
+
+def _json_dict(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        value = json.loads(value) if value.strip() else {}
+    return validate_rules(value or {})
+
+
+@attrs.frozen(kw_only=True)
+class Policy:
+    """An enterprise policy in the catalogue (惠企政策): who issues it, when it applies,
+    and the rules over a firm's profile that say which firms may qualify."""
+
+    code: str = attrs.field(validator=_code)
+    title_zh: str = attrs.field(validator=_text(200))
+    title_en: str = attrs.field(validator=_text(200))
+    topic: str = attrs.field(validator=_one_of(TOPICS))
+    department: str = attrs.field(validator=_code)
+    effective_from: dt.date = attrs.field(converter=_date)
+    effective_until: dt.date | None = attrs.field(default=None, converter=_date)
+    rules: dict[str, Any] = attrs.field(factory=dict, converter=_json_dict)
+    summary: str = ""
+    version: int = 1
+
+    def __attrs_post_init__(self) -> None:
+        if self.effective_from is None:
+            raise ValidationError("effective_from", "is required")
+        if self.effective_until and self.effective_until < self.effective_from:
+            raise ValidationError("effective_until", f"{self.effective_until} is before effective_from {self.effective_from}")
+
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+    def in_force_on(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_until is None or day <= self.effective_until)
+
+    def as_row(self) -> dict[str, Any]:
+        row = attrs.asdict(self)
+        row["rules"] = json.dumps(self.rules, ensure_ascii=False, sort_keys=True)
+        return row
+
+
+@attrs.frozen(kw_only=True)
+class Session:
+    """An outreach session (政策宣讲会): where and when, which branches host it and which
+    policies it covers."""
+
+    id: int | None = None
+    title: str = attrs.field(validator=_text(200))
+    held_on: dt.date = attrs.field(converter=_date)
+    venue_area: str = attrs.field(validator=_code)
+    venue: str = attrs.field(validator=_text(200))
+    hosts: tuple[str, ...] = attrs.field(converter=_json_list)
+    policies: tuple[str, ...] = attrs.field(converter=_json_list)
+    status: str = attrs.field(default="planned", validator=_one_of(SESSION_STATUSES))
+
+    def __attrs_post_init__(self) -> None:
+        if self.held_on is None:
+            raise ValidationError("held_on", "is required")
+        if not self.hosts:
+            raise ValidationError("hosts", "a session needs at least one hosting branch")
+        if not self.policies:
+            raise ValidationError("policies", "a session covers at least one policy")
+
+    def as_row(self) -> dict[str, Any]:
+        row = attrs.asdict(self)
+        row["hosts"] = json.dumps(list(self.hosts), ensure_ascii=False)
+        row["policies"] = json.dumps(list(self.policies), ensure_ascii=False)
+        if row["id"] is None:
+            del row["id"]
+        return row
+
+
+@attrs.frozen(kw_only=True)
+class Attendance:
+    """A firm at a session: invited, whether it came, and how many of its people came."""
+
+    session_id: int
+    firm: str = attrs.field(validator=_code)
+    invited: bool = True
+    attended: bool = False
+    attendees: int = attrs.field(default=0, validator=_non_negative)
+    contact: str = ""
+    id: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.attendees and not self.attended:
+            raise ValidationError("attendees", "a firm that did not attend has no attendees")
+        if self.attended and not self.attendees:
+            raise ValidationError("attendees", "a firm that attended sent at least one person")
+
+
+@attrs.frozen(kw_only=True)
+class Question:
+    """A question a firm raised at a session; it becomes a core issue (``issue_id``)
+    routed to the HR bureau, and is answered when that issue is resolved."""
+
+    id: int | None = None
+    session_id: int
+    firm: str = attrs.field(validator=_code)
+    topic: str = attrs.field(validator=_one_of(TOPICS))
+    policy: str | None = attrs.field(default=None, validator=_code)
+    text: str = attrs.field(validator=_text(2000))
+    asked_by: str = ""
+    raised_at: dt.datetime = attrs.field(converter=_datetime)
+    issue_id: int | None = None
+    status: str = attrs.field(default="open", validator=_one_of(QUESTION_STATUSES))
+    due_at: dt.datetime | None = attrs.field(default=None, converter=_datetime)
+    answer: str = ""
+    answered_at: dt.datetime | None = attrs.field(default=None, converter=_datetime)
+
+    @property
+    def answered_on_time(self) -> bool:
+        return self.answered_at is not None and self.due_at is not None and self.answered_at <= self.due_at
+
+    def overdue_at(self, now: dt.datetime) -> bool:
+        return self.status == "open" and self.due_at is not None and self.due_at < now
+
+
+@attrs.frozen(kw_only=True)
+class Subscription:
+    """A firm following a topic: it is on the notice list of every new or changed policy
+    of that topic."""
+
+    firm: str = attrs.field(validator=_code)
+    topic: str = attrs.field(validator=_one_of(TOPICS))
+    since: dt.date = attrs.field(converter=_date)
+    id: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Notice:
+    """A firm to reach about a policy version, and why (subscribed or eligible)."""
+
+    policy: str
+    version: int
+    firm: str
+    reason: str = attrs.field(validator=_one_of(("subscribed", "eligible", "subscribed_eligible")))
+    created_at: dt.datetime = attrs.field(converter=_datetime)
+    id: int | None = None

@@ -1,0 +1,58 @@
+"""A mediator's own calendar: the sessions they mediate, from a month back onwards."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ..service import MediationService
+from .common import Context
+
+DAYS_BACK = 30
+
+
+class CalendarScreen(Screen):
+    DEFAULT_CSS = """
+    CalendarScreen > DataTable { height: 1fr; }
+    CalendarScreen > #title { text-style: bold; }
+    """
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def __init__(self, app: Any) -> None:
+        super().__init__()
+        self.ctx = Context(app)
+        self.service = MediationService(self.ctx.platform)
+        self.dispute_ids: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.ctx.t(f"我的调解日程（{self.ctx.actor.name}）", f"My mediation sessions ({self.ctx.actor.name})"),
+                     id="title")  # fmt: skip
+        yield DataTable(id="calendar", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        t = self.ctx.t
+        table = self.query_one(DataTable)
+        table.add_columns(t("日期", "date"), t("时间", "time"), t("地点", "place"), t("纠纷", "dispute"),
+                          t("类型", "kind"), t("区域", "area"))  # fmt: skip
+        now = self.ctx.platform.now()
+        since = now.date() - dt.timedelta(days=DAYS_BACK)
+        upcoming = None
+        for i, (session, dispute) in enumerate(self.service.calendar(self.ctx.actor, since=since)):
+            table.add_row(f"{session.at:%Y-%m-%d}", f"{session.at:%H:%M}", session.place, str(dispute.id),
+                          self.ctx.kind(dispute.kind), dispute.area_code, key=f"{session.id}")  # fmt: skip
+            self.dispute_ids.append(dispute.id)
+            if upcoming is None and session.at >= now:
+                upcoming = i
+        if upcoming is not None:
+            table.move_cursor(row=upcoming)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        from .detail import DisputeDetailScreen
+
+        self.app.push_screen(DisputeDetailScreen(self.ctx, self.dispute_ids[event.cursor_row]))

@@ -1,0 +1,41 @@
+"""The embedding guide's Python examples run, in order, against a fresh database."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "embedding.md"
+BLOCK = re.compile(r"^```python\n(.*?)^```$", re.S | re.M)
+SECTIONS = (
+    "Open a platform", "The services", "Actors and scopes", "Reporting and acting", "Personal data",
+    "Metrics", "Events: subscribing to changes", "Deadlines (SLA) from TOML", "Errors",
+    "Transactions", "Threads and processes",
+)  # fmt: skip
+
+
+def blocks() -> list[str]:
+    return BLOCK.findall(GUIDE.read_text(encoding="utf-8"))
+
+
+def test_guide_has_its_sections():
+    headings = re.findall(r"^## (.+)$", GUIDE.read_text(encoding="utf-8"), re.M)
+    assert headings == list(SECTIONS)
+
+
+def test_examples_run_in_order(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GRIDGOV_LOAD_PLUGINS", raising=False)
+    code = blocks()
+    assert len(code) >= 12
+    namespace: dict = {"__name__": "embedding_guide"}
+    for number, source in enumerate(code, start=1):
+        try:
+            exec(compile(source, f"{GUIDE.name} example {number}", "exec"), namespace)
+        except Exception as exc:  # pragma: no cover - the message says which example broke
+            pytest.fail(f"example {number} failed: {type(exc).__name__}: {exc}\n{source}")
+    printed = capsys.readouterr().out
+    assert "refused:" in printed and "nothing saved:" in printed
+    assert (tmp_path / "district.db").exists()
