@@ -1,0 +1,146 @@
+"""Browse: the area tree with each area's members, posts and pairings; the members in
+scope with their posts; and the screens plugins contribute (finance stations, mediation
+cases, HR sessions…), opened with Enter."""
+
+from __future__ import annotations
+
+from gridgov.core import AccessDenied
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Footer, Static, TabbedContent, TabPane
+
+from ..widgets.area_tree import AreaTree
+from ..widgets.who_bar import WhoBar
+from .base import GridgovScreen
+
+MEMBER_LIMIT = 200
+
+
+class BrowseScreen(GridgovScreen):
+    BINDINGS = [
+        Binding("a", "tab('tab-areas')", "Areas", id="browse.areas"),
+        Binding("m", "tab('tab-members')", "Members", id="browse.members"),
+        Binding("p", "tab('tab-plugins')", "Plugins", id="browse.plugins"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield WhoBar(t("nav.browse"))
+        with TabbedContent(id="browse-tabs"):
+            with TabPane(t("browse.areas"), id="tab-areas"), Horizontal():
+                yield AreaTree(self._roots(), id="area-tree")
+                with VerticalScroll(id="area-detail"):
+                    yield Static(id="area-info")
+                    yield Static(t("browse.posts"), classes="section")
+                    yield DataTable(id="area-posts", cursor_type="row")
+                    yield Static(t("browse.pairings"), classes="section")
+                    yield DataTable(id="area-pairings", cursor_type="row")
+                    yield Static(t("browse.area_members"), classes="section")
+                    yield DataTable(id="area-members", cursor_type="row")
+            with TabPane(t("browse.members"), id="tab-members"):
+                yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
+            with TabPane(t("browse.plugins"), id="tab-plugins"):
+                yield DataTable(id="plugin-screens", cursor_type="row", zebra_stripes=True)
+                yield Static(id="plugin-note")
+        yield Footer()
+
+    def _roots(self) -> list[str]:
+        roots = [g.area_code for g in self.actor.grants if g.area_code]
+        if self.actor.covers("issue.read", "/") and not roots:
+            roots = [a.code for a in self.platform.areas.roots()]
+        return list(dict.fromkeys(roots))
+
+    def on_mount(self) -> None:
+        t = self.t
+        for table_id, columns in (
+            ("#area-posts", ("login", "name", "post", "since")),
+            ("#area-pairings", ("kind", "partner", "commitments")),
+            ("#area-members", ("login", "name", "organisation")),
+            ("#members", ("login", "name", "organisation", "posts")),
+            ("#plugin-screens", ("title", "plugin")),
+        ):
+            table = self.query_one(table_id, DataTable)
+            for key in columns:
+                table.add_column(t(f"column.{key}"), key=key)
+        self._members()
+        self._plugins()
+        roots = self._roots()
+        if roots:
+            self.show_area(roots[0])
+        self.query_one("#area-tree").focus()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    @on(TabbedContent.TabActivated)
+    def _focus_tab(self, event: TabbedContent.TabActivated) -> None:
+        first = {"tab-areas": "#area-tree", "tab-members": "#members", "tab-plugins": "#plugin-screens"}
+        target = first.get(event.pane.id or "")
+        if target:
+            self.query_one(target).focus()
+
+    # -- areas -----------------------------------------------------------------------------
+
+    @on(AreaTree.NodeHighlighted, "#area-tree")
+    def _highlighted(self, event: AreaTree.NodeHighlighted) -> None:
+        if event.node.data:
+            self.show_area(event.node.data)
+
+    def show_area(self, code: str) -> None:
+        t, platform = self.t, self.platform
+        area = platform.areas.get(code)
+        facts = [f"{area.name} {area.code} · {t.level(area.level)}"]
+        if area.population is not None or area.households is not None:
+            facts.append(t("browse.people", population=area.population or "—", households=area.households or "—"))
+        self.query_one("#area-info", Static).update("\n".join(facts))
+        posts = self.query_one("#area-posts", DataTable)
+        posts.clear()
+        for a in platform.members.assignments(area=code):
+            name = self._member_name(a.login)
+            posts.add_row(a.login, name, self.labels.post(a.post), str(a.starts or "—"))
+        pairings = self.query_one("#area-pairings", DataTable)
+        pairings.clear()
+        for p in platform.pairings.list(area=code):
+            partner = self.labels.organisation(p.org_code) if p.org_code else (p.member_login or "—")
+            pairings.add_row(t(f"pairing.{p.kind}"), partner, p.commitments or "")
+        members = self.query_one("#area-members", DataTable)
+        members.clear()
+        try:
+            found = platform.members.list(self.actor, area=code, limit=50)
+        except AccessDenied:
+            found = []
+        for m in found:
+            members.add_row(m.login, m.name, self.labels.organisation(m.org_code))
+
+    def _member_name(self, login: str) -> str:
+        try:
+            return self.platform.members.get(self.actor, login).name
+        except AccessDenied:
+            return "—"
+
+    # -- members and plugins -----------------------------------------------------------------
+
+    def _members(self) -> None:
+        table = self.query_one("#members", DataTable)
+        try:
+            members = self.platform.members.list(self.actor, limit=MEMBER_LIMIT)
+        except AccessDenied:
+            members = []
+        for m in members:
+            posts = ", ".join(self.labels.post(a.post) for a in self.platform.members.assignments(m.login))
+            table.add_row(m.login, m.name, self.labels.organisation(m.org_code), posts, key=m.login)
+
+    def _plugins(self) -> None:
+        table = self.query_one("#plugin-screens", DataTable)
+        specs = self.gg.plugin_screens()
+        for spec in specs:
+            table.add_row(self.gg.title_of(spec), spec.plugin, key=spec.id)
+        self.query_one("#plugin-note", Static).update(self.t("browse.plugin_hint" if specs else "browse.no_plugins"))
+
+    @on(DataTable.RowSelected, "#plugin-screens")
+    def _open_plugin(self, event: DataTable.RowSelected) -> None:
+        spec = self.platform.screens.get(str(event.row_key.value))
+        if spec is not None:
+            self.gg.open_plugin_screen(spec)

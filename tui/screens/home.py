@@ -1,0 +1,236 @@
+"""Home: the actor's scope at a glance — queue counts, closed-loop rates, the share
+settled at each level, cases per day, the load of each child area, plugin cards.
+
+Counts of open and late cases use the open-queue index; rates and per-day figures come
+from the daily counters, so the screen costs the same on a small and a huge database.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from gridgov.core import AccessDenied, Metrics, MetricSpec, Platform
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.widgets import DataTable, Footer, Static
+
+from ..labels import home_area
+from ..widgets.daily_plot import DailyPlot
+from ..widgets.level_bars import LevelBars
+from ..widgets.stat_card import StatCard
+from ..widgets.who_bar import WhoBar
+from .base import GridgovScreen
+
+COUNT_CARDS = ("open", "due_today", "overdue", "closed_week")
+RATE_CARDS = ("response_rate", "closure_rate", "on_time_closure_rate", "satisfaction_rate")
+MAX_CHILDREN = 40
+
+
+def reader_platform(platform: Platform) -> tuple[Platform, bool]:
+    """A second platform on the same database, for reading in a worker thread.
+
+    Opening it registers the plugins again; failures they report are already known from
+    start-up, so the shared list of failures is put back as it was. An in-memory
+    database cannot be shared, so it is used as it is."""
+    if str(platform.path) == ":memory:":
+        return platform, False
+    known = len(platform.hooks.failures)
+    twin = Platform(platform.path, hooks=platform.hooks, clock=platform.now, migrate=False)
+    del platform.hooks.failures[known:]
+    return twin, True
+
+
+def percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+class HomeScreen(GridgovScreen):
+    BINDINGS = [
+        Binding("r", "reload", "Refresh", id="home.reload"),
+        Binding("backspace", "up", "Up a level", id="home.up"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield WhoBar(t("nav.home"))
+        with VerticalScroll(id="home"):
+            yield Static(id="home-scope")
+            with Horizontal(classes="cards", id="counts"):
+                for key in COUNT_CARDS:
+                    yield StatCard(t(f"home.{key}"), id=f"card-{key}")
+            with Horizontal(classes="cards", id="rates"):
+                for key in RATE_CARDS:
+                    yield StatCard(t(f"home.{key}"), id=f"card-{key}")
+            with Horizontal(id="charts"):
+                yield DailyPlot(id="daily")
+                yield LevelBars(id="levels")
+            yield Static(t("home.children"), classes="section")
+            yield DataTable(id="children", cursor_type="row", zebra_stripes=True)
+            specs = list(self.platform.metric_specs.values())
+            if specs:
+                yield Static(t("home.plugin_cards"), classes="section", id="plugin-title")
+                with Grid(id="plugin-cards"):
+                    for index, spec in enumerate(specs):
+                        card = Static("…", classes="plugin-card", id=f"plugin-card-{index}")
+                        card.border_title = t.pick(spec.title_zh, spec.title_en)
+                        yield card
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#levels", LevelBars).border_title = self.t("home.level_shares")
+        table = self.query_one("#children", DataTable)
+        for key in ("area", "level", "open", "overdue", "received_30d", "closed_30d"):
+            table.add_column(self.t(f"column.{key}"), key=key)
+        self.home = home_area(self.platform, self.actor)
+        self.area = self.home
+        self.seen_changes = -1
+
+    def on_screen_resume(self) -> None:
+        if self.seen_changes != self.gg.changes:
+            self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_up(self) -> None:
+        """Back towards the actor's own area, never above it."""
+        if self.area is None or self.area == self.home:
+            return
+        parent = self.platform.areas.get(self.area).parent_code
+        if parent and self.actor.covers("metrics.read", self.platform.areas.path_of(parent)):
+            self.area = parent
+            self.reload()
+
+    @on(DataTable.RowSelected, "#children")
+    def _drill(self, event: DataTable.RowSelected) -> None:
+        """Enter on a child area shows the same figures for that area."""
+        code = str(event.row_key.value)
+        if self.actor.covers("metrics.read", self.platform.areas.path_of(code)):
+            self.area = code
+            self.reload()
+
+    def reload(self) -> None:
+        self.seen_changes = self.gg.changes
+        now = self.platform.now()
+        self._scope_line()
+        self._counts(now)
+        metrics = self._metrics(None)
+        week = self._metrics(now.date() - dt.timedelta(days=now.weekday()))
+        self._card("closed_week", str(week.counts["closed"]) if week else "—")
+        for key in RATE_CARDS:
+            self._card(key, percent(metrics.rates[key]) if metrics else "—")
+        self._levels(metrics)
+        self._daily()
+        self._children(now)
+        self._plugin_cards()
+
+    # -- parts ---------------------------------------------------------------------------
+
+    def _card(self, key: str, value: str, note: str = "") -> None:
+        self.query_one(f"#card-{key}", StatCard).set_value(value, note)
+
+    def _scope_line(self) -> None:
+        line = self.query_one("#home-scope", Static)
+        if self.area is None:
+            line.display = False
+            return
+        path = " › ".join(self.labels.area(c) for c in self.platform.areas.path_of(self.area).strip("/").split("/"))
+        hint = self.t("home.drill_hint") if self.area == self.home else self.t("home.up_hint")
+        line.update(Text.assemble((path, "bold"), "  ", (hint, "dim")))
+
+    def _counts(self, now: dt.datetime) -> None:
+        issues, actor = self.platform.issues, self.actor
+        area = self.area if self.area != self.home else None  # the whole scope at home
+        open_count = issues.count(actor, area=area, open_only=True)
+        overdue = issues.count(actor, area=area, overdue=True)
+        end_of_day = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(0))
+        due_today = issues.count(actor, area=area, due_before=end_of_day) - overdue
+        self._card("open", str(open_count))
+        self._card("due_today", str(due_today))
+        self._card("overdue", str(overdue))
+        self.query_one("#card-overdue", StatCard).set_class(overdue > 0, "bad")
+
+    def _metrics(self, since: dt.date | None) -> Metrics | None:
+        if self.area is None:
+            return None
+        try:
+            return self.platform.metrics.for_area(self.actor, self.area, since=since)
+        except AccessDenied:
+            return None
+
+    def _levels(self, metrics: Metrics | None) -> None:
+        shares = [(self.t.level(level), share) for level, share in (metrics.level_shares if metrics else {}).items()]
+        self.query_one("#levels", LevelBars).show(shares, self.t("home.no_closed"))
+
+    def _daily(self) -> None:
+        plot = self.query_one("#daily", DailyPlot)
+        if self.area is None:
+            plot.display = False
+            return
+        days = self.platform.metrics.daily(self.actor, self.area, "received", days=30)
+        plot.show(days, self.t("home.per_day"))
+
+    def _children(self, now: dt.datetime) -> None:
+        table = self.query_one("#children", DataTable)
+        table.clear()
+        if self.area is None:
+            return
+        issues, actor = self.platform.issues, self.actor
+        since = now.date() - dt.timedelta(days=30)
+        for child in self.platform.areas.children(self.area)[:MAX_CHILDREN]:
+            counts = self.platform.metrics.for_area(actor, child.code, since=since).counts
+            overdue = issues.count(actor, area=child.code, overdue=True)
+            table.add_row(
+                f"{child.name} {child.code}",
+                self.t.level(child.level),
+                str(issues.count(actor, area=child.code, open_only=True)),
+                Text(str(overdue), style="bold red" if overdue else ""),
+                str(counts["received"]),
+                str(counts["closed"]),
+                key=child.code,
+            )
+
+    def _plugin_cards(self) -> None:
+        """Fill one card per plugin metric from a worker thread.
+
+        Plugins compute their cards however they like (some walk every enterprise of the
+        district), so they run off the UI thread, on a connection of their own, and the
+        screen is usable while they work."""
+        specs = list(self.platform.metric_specs.values())
+        if specs:
+            for card in self.query(".plugin-card").results(Static):
+                card.update("…")
+            self._compute_cards(specs)
+
+    @work(thread=True, exclusive=True, group="plugin-cards", exit_on_error=False)
+    def _compute_cards(self, specs: list[MetricSpec]) -> None:
+        platform, separate = reader_platform(self.platform)
+        try:
+            for index, spec in enumerate(specs):
+                try:
+                    values = spec.compute(platform, self.actor, self.area, None, None) if self.area else {}
+                    outcome: dict[str, Any] | Exception = dict(values)
+                except Exception as exc:  # a plugin's card must not take the home screen down
+                    outcome = exc
+                try:
+                    self.app.call_from_thread(self._show_card, index, spec, outcome)
+                except RuntimeError:  # the app closed while the card was computed
+                    return
+        finally:
+            if separate:
+                platform.close()
+
+    def _show_card(self, index: int, spec: MetricSpec, outcome: dict[str, Any] | Exception) -> None:
+        cards = self.query(f"#plugin-card-{index}")
+        if not cards:
+            return
+        if isinstance(outcome, Exception):
+            text = Text(self.t("home.card_failed", error=outcome), style="red")
+            self.notify(self.t("app.plugin_error", plugin=spec.plugin or spec.id, error=outcome), severity="warning")
+        else:
+            text = Text("\n".join(f"{label}: {value}" for label, value in outcome.items()) or "—")
+        cards.first(Static).update(text)

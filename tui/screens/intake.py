@@ -1,0 +1,188 @@
+"""Intake: take in a resident's request in seconds.
+
+The area starts as the actor's own grid and completes from a code or a name (or is
+picked from the tree); the priority follows the category's default; the title may be
+left empty (the description's first line is used); the requester's phone is masked as
+soon as the cursor leaves it. Likely duplicates are shown before anything is saved.
+"""
+
+from __future__ import annotations
+
+from gridgov.core import PRIORITIES, GridgovError, phone_problem
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Input, Label, Select, Static, TextArea
+
+from ..labels import home_area
+from ..messages import IssueChanged, OpenIssue
+from ..widgets.phone_input import PhoneInput
+from ..widgets.suggesters import AreaSuggester, resolve_area
+from ..widgets.who_bar import WhoBar
+from .area_picker import AreaPicker
+from .base import GridgovScreen
+from .duplicates import DuplicatesScreen
+
+TITLE_FROM_DESCRIPTION = 40
+
+
+class IntakeScreen(GridgovScreen):
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="intake.save"),
+        Binding("ctrl+t", "pick_area", "Area tree", id="intake.pick_area"),
+        Binding("ctrl+r", "clear", "Clear", id="intake.clear"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield WhoBar(t("nav.intake"))
+        with VerticalScroll(id="intake"):
+            with Horizontal(classes="row"):
+                yield Label(t("field.category"), classes="label")
+                yield Select(self._categories(), prompt=t("intake.choose_category"), id="category", compact=True)
+            with Horizontal(classes="row"):
+                yield Label(t("field.area"), classes="label")
+                yield Input(placeholder=t("intake.area_hint"), id="area", suggester=AreaSuggester(self.platform),
+                            compact=True)
+            yield Static(id="area-hint")
+            with Horizontal(classes="row"):
+                yield Label(t("field.priority"), classes="label")
+                yield Select([(t.priority(p), p) for p in PRIORITIES], value="normal", allow_blank=False,
+                             id="priority", compact=True)
+            with Horizontal(classes="row"):
+                yield Label(t("field.title"), classes="label")
+                yield Input(placeholder=t("intake.title_hint"), id="title", max_length=200, compact=True)
+            yield Label(t("field.description"), classes="label")
+            yield TextArea(id="description", soft_wrap=True, tab_behavior="focus")
+            with Horizontal(classes="row"):
+                yield Label(t("field.requester"), classes="label")
+                yield Input(placeholder=t("intake.name_hint"), id="requester-name", max_length=60, compact=True)
+                yield PhoneInput(placeholder=t("intake.phone_hint"), id="phone", compact=True)
+            yield Static(id="intake-error")
+        yield Footer()
+
+    def _categories(self) -> list[tuple[str, str]]:
+        options = []
+        for code, cat in self.platform.categories.items():
+            name = self.labels.category(code)
+            options.append((name if cat.plugin == "gridgov" else f"{name} · {cat.plugin}", code))
+        return options
+
+    def on_mount(self) -> None:
+        area = home_area(self.platform, self.actor, "issue.report")
+        if area:
+            self.query_one("#area", Input).value = area
+        self.query_one("#category", Select).focus()
+
+    # -- reactions -------------------------------------------------------------------------
+
+    @on(Select.Changed, "#category")
+    def _category_changed(self, event: Select.Changed) -> None:
+        category = self.platform.categories.get(event.value) if event.value is not Select.NULL else None
+        if category is not None:
+            self.query_one("#priority", Select).value = category.default_priority
+
+    @on(Input.Changed, "#area")
+    def _area_changed(self, event: Input.Changed) -> None:
+        area = resolve_area(self.platform, event.value)
+        hint = self.query_one("#area-hint", Static)
+        if area is None:
+            hint.update(self.t("intake.area_unknown") if event.value.strip() else "")
+        else:
+            path = " › ".join(self.labels.area(c) for c in area.path.strip("/").split("/"))
+            hint.update(f"✓ {path}")
+
+    @on(Input.Submitted)
+    def _next_field(self) -> None:
+        self.focus_next()
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_pick_area(self) -> None:
+        roots = [g.area_code for g in self.actor.grants if g.area_code and g.allows("issue.report")]
+        if not roots and self.actor.covers("issue.report", "/"):
+            roots = [a.code for a in self.platform.areas.roots()]
+        self.app.push_screen(AreaPicker(roots), self._picked)
+
+    def _picked(self, code: str | None) -> None:
+        if code:
+            self.query_one("#area", Input).value = code
+            self.query_one("#priority", Select).focus()
+
+    def action_clear(self) -> None:
+        for selector in ("#title", "#requester-name"):
+            self.query_one(selector, Input).value = ""
+        self.query_one("#description", TextArea).text = ""
+        self.query_one(PhoneInput).clear_phone()
+        self.query_one("#category", Select).clear()
+        self.query_one("#intake-error", Static).update("")
+        self.query_one("#category", Select).focus()
+
+    def form(self) -> dict | None:
+        """The report's arguments, or None after showing what is wrong."""
+        t = self.t
+        category = self.query_one("#category", Select).value
+        if category is Select.NULL:
+            return self._error(t("intake.need_category"))
+        area = resolve_area(self.platform, self.query_one("#area", Input).value)
+        if area is None:
+            return self._error(t("intake.area_unknown"))
+        description = self.query_one("#description", TextArea).text.strip()
+        title = self.query_one("#title", Input).value.strip()
+        if not title:
+            title = description.splitlines()[0][:TITLE_FROM_DESCRIPTION] if description else ""
+        if not title:
+            return self._error(t("intake.need_text"))
+        phone = self.query_one(PhoneInput).current()
+        if phone and phone_problem(phone):
+            return self._error(t("intake.bad_phone", reason=phone_problem(phone)))
+        return {
+            "area": area.code,
+            "category": category,
+            "title": title,
+            "description": description,
+            "priority": self.query_one("#priority", Select).value,
+            "requester_name": self.query_one("#requester-name", Input).value.strip() or None,
+            "requester_phone": phone or None,
+        }
+
+    def _error(self, message: str) -> None:
+        self.query_one("#intake-error", Static).update(message)
+        return None
+
+    def action_save(self) -> None:
+        values = self.form()
+        if values is None:
+            return
+        text = f"{values['title']} {values['description']}"
+        try:
+            similar = self.platform.issues.similar(self.actor, category=values["category"], area=values["area"],
+                                                   text=text)
+        except GridgovError:
+            similar = []
+        if similar:
+            self.app.push_screen(DuplicatesScreen(similar), lambda choice: self._after_duplicates(choice, values))
+        else:
+            self.report(values)
+
+    def _after_duplicates(self, choice: tuple[str, int | None] | None, values: dict) -> None:
+        if choice is None:
+            return
+        kind, issue_id = choice
+        if kind == "open" and issue_id is not None:
+            self.app.post_message(OpenIssue(issue_id))
+        elif kind == "save":
+            self.report(values)
+
+    def report(self, values: dict) -> None:
+        try:
+            issue = self.platform.issues.report(self.actor, **values)
+        except GridgovError as exc:
+            self._error(str(exc))
+            self.notify(str(exc), severity="error")
+            return
+        self.notify(self.t("intake.saved", id=issue.id))
+        self.app.post_message(IssueChanged(issue.id, "report"))
+        self.action_clear()
+        self.app.post_message(OpenIssue(issue.id))

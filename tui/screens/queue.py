@@ -1,0 +1,141 @@
+"""Queue: the cases in the actor's scope, soonest due first, one page from the database
+at a time, with filters (status, category, level, overdue) and full-text search.
+
+Only the page on screen is read (``limit``/``offset``); the total is counted once per
+change of filters, not per page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gridgov.core import STATES
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
+
+from ..messages import OpenIssue
+from ..widgets.issue_table import IssueTable
+from ..widgets.who_bar import WhoBar
+from .base import GridgovScreen
+
+PAGE_SIZE = 50
+
+
+class QueueScreen(GridgovScreen):
+    BINDINGS = [
+        Binding("n,pagedown", "page(1)", "Next page", id="queue.next"),
+        Binding("p,pageup", "page(-1)", "Previous page", id="queue.previous"),
+        Binding("slash", "focus_search", "Search", id="queue.search", key_display="/"),
+        Binding("o", "toggle_overdue", "Overdue", id="queue.overdue"),
+        Binding("r", "reload", "Reload", id="queue.reload"),
+    ]
+
+    def __init__(self, page_size: int = PAGE_SIZE) -> None:
+        super().__init__()
+        self.page_size = page_size
+        self.page = 0
+        self.total = 0
+        self.seen_changes = -1
+        self.loaded_filters: dict[str, Any] | None = None
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        yield WhoBar(t("nav.queue"))
+        with Horizontal(id="filters"):
+            yield Input(placeholder=t("queue.search_hint"), id="search", compact=True)
+            yield Select(
+                [(t("queue.open"), "open"), (t("queue.all"), "all")] + [(t.status(s), s) for s in STATES],
+                value="open", allow_blank=False, id="status", compact=True,
+            )
+            yield Select(
+                [(self.labels.category(c), c) for c in self.platform.categories],
+                prompt=t("queue.any_category"), id="category", compact=True,
+            )
+            yield Select(
+                [(t.level(level), level) for level in self.platform.areas.levels()],
+                prompt=t("queue.any_level"), id="level", compact=True,
+            )
+            yield Checkbox(t("queue.overdue_only"), id="overdue", compact=True)
+        yield IssueTable(id="queue")
+        yield Static(id="pager")
+        yield Footer()
+
+    def on_screen_resume(self) -> None:
+        if self.seen_changes != self.gg.changes:
+            self.reload(recount=True)
+        self.query_one(IssueTable).focus()
+
+    # -- the query ------------------------------------------------------------------------
+
+    def filters(self) -> dict[str, Any]:
+        status = self.query_one("#status", Select).value
+        category = self.query_one("#category", Select).value
+        level = self.query_one("#level", Select).value
+        search = self.query_one("#search", Input).value.strip()
+        return {
+            "open_only": status == "open",
+            "status": None if status in ("open", "all") else status,
+            "category": None if category is Select.NULL else category,
+            "level": None if level is Select.NULL else level,
+            "overdue": self.query_one("#overdue", Checkbox).value,
+            "search": search or None,
+        }
+
+    def reload(self, *, recount: bool = True) -> None:
+        self.seen_changes = self.gg.changes
+        filters = self.filters()
+        self.loaded_filters = filters
+        issues = self.platform.issues
+        if recount:
+            self.total = issues.count(self.actor, **filters)
+            self.page = min(self.page, max(0, self.pages - 1))
+        rows = issues.list(self.actor, **filters, limit=self.page_size, offset=self.page * self.page_size)
+        self.query_one(IssueTable).show(rows, self.platform.now())
+        self.query_one("#pager", Static).update(
+            self.t("queue.pager", page=self.page + 1, pages=self.pages, total=self.total)
+        )
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_page(self, step: int) -> None:
+        page = min(max(0, self.page + step), self.pages - 1)
+        if page != self.page:
+            self.page = page
+            self.reload(recount=False)
+            self.query_one(IssueTable).move_cursor(row=0)
+
+    def action_focus_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_toggle_overdue(self) -> None:
+        box = self.query_one("#overdue", Checkbox)
+        box.value = not box.value
+
+    def action_reload(self) -> None:
+        self.reload(recount=True)
+
+    @on(Input.Submitted, "#search")
+    def _search(self) -> None:
+        self.page = 0
+        self.reload()
+        self.query_one(IssueTable).focus()
+
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _filter_changed(self) -> None:
+        """Reload from the first page when a filter really changed (selects also report
+        their initial value when they are mounted)."""
+        if self.loaded_filters is not None and self.filters() != self.loaded_filters:
+            self.page = 0
+            self.reload()
+
+    @on(DataTable.RowSelected, "#queue")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        self.app.post_message(OpenIssue(int(event.row_key.value)))
