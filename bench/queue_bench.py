@@ -1,0 +1,119 @@
+"""A grid's queue page and a subdistrict's metrics as the database grows.
+
+Three Longgang demo databases with the same tree (same seed) and 10,000, 100,000 and
+1,000,000 cases. For each: a grid worker's first page of open cases (50 rows, soonest due
+first, as the terminal UI's queue asks for it, with its count) for the demo login's grid
+and for the busiest grid, a subdistrict dispatcher's
+first page, and the subdistrict's metrics for the year. Each figure is the median of
+repeated calls; ``growth`` is the 1M figure over the 10k one (flat ≈ 1). The plain-SQL
+column runs the same page query on a bare sqlite3 connection, to show the platform's own
+share. Budget (DESIGN.md): milliseconds, flat from 10k to 1M.
+
+    .venv/bin/python bench/queue_bench.py [--sizes 10000,100000,1000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sqlite3
+
+from common import demo_database, emit, log, machine, median_ms, open_platform, size_mb
+from gridgov.core.demo import DEMO_END, demo_logins
+from gridgov.core.storage.store import subtree_bounds
+
+_PLAIN_PAGE = ("SELECT * FROM issue WHERE area_path >= ? AND area_path < ? AND is_open = 1 "
+               "ORDER BY due_at IS NULL, due_at, id LIMIT 50")
+
+
+def busiest_grid(platform):
+    """The grid with the most cases (the same grid at every size: one tree, one seed) and
+    its grid worker."""
+    width = len(platform.areas.path_of(platform.store.select("area", level="grid", limit=1)[0]["code"]))
+    prefix, _ = platform.store.db.execute(
+        "SELECT substr(area_path, 1, ?) AS grid, count(*) FROM issue WHERE length(area_path) >= ? "
+        "GROUP BY grid ORDER BY 2 DESC LIMIT 1", [width, width]).fetchone()
+    grid = prefix.strip("/").split("/")[-1]
+    login = platform.store.select("role_assignment", post="grid_worker", area_code=grid, limit=1)[0]["login"]
+    return grid, platform.actor(login)
+
+
+def measure(size: int, repeat: int) -> dict:
+    path = demo_database("longgang", size, log=log)
+    platform = open_platform(path)
+    platform.set_clock(lambda: DEMO_END + dt.timedelta(hours=15))
+    try:
+        logins = {(d["post"], d["scope"]): d for d in demo_logins(platform)}
+        worker = next(d for (post, _), d in logins.items() if post == "grid_worker")
+        dispatcher = next(d for (post, scope), d in logins.items()
+                          if post == "dispatcher" and platform.areas.get(scope).level == "subdistrict")
+        worker_actor, dispatcher_actor = platform.actor(worker["login"]), platform.actor(dispatcher["login"])
+        busy_grid, busy_actor = busiest_grid(platform)
+        issues, metrics = platform.issues, platform.metrics
+        since = (DEMO_END - dt.timedelta(days=365)).date()
+        grid_path = platform.areas.path_of(worker["scope"])
+        plain = sqlite3.connect(path)
+
+        def worker_page():
+            issues.count(worker_actor, open_only=True)
+            return issues.list(worker_actor, open_only=True, limit=50)
+
+        def dispatcher_page():
+            issues.count(dispatcher_actor, open_only=True)
+            return issues.list(dispatcher_actor, open_only=True, limit=50)
+
+        result = {
+            "issues": platform.store.count("issue"),
+            "database_mb": size_mb(path),
+            "grid": worker["scope"],
+            "grid_open_cases": issues.count(worker_actor, open_only=True),
+            "grid_cases": platform.store.count_subtree("issue", grid_path, column="area_path"),
+            "busiest_grid": busy_grid,
+            "busiest_grid_open_cases": issues.count(busy_actor, open_only=True),
+            "busiest_grid_worker_queue_page": median_ms(
+                lambda: (issues.count(busy_actor, open_only=True), issues.list(busy_actor, open_only=True, limit=50)), repeat),
+            "subdistrict": dispatcher["scope"],
+            "subdistrict_open_cases": issues.count(dispatcher_actor, open_only=True),
+            "grid_worker_queue_page": median_ms(worker_page, repeat),
+            "grid_worker_page_plain_sql": median_ms(
+                lambda: plain.execute(_PLAIN_PAGE, subtree_bounds(grid_path)).fetchall(), repeat),
+            "subdistrict_dispatcher_queue_page": median_ms(dispatcher_page, repeat),
+            "subdistrict_metrics_year": median_ms(
+                lambda: metrics.for_area(dispatcher_actor, dispatcher["scope"], since=since).as_dict(), repeat),
+            "grid_worker_all_cases_page": median_ms(lambda: issues.list(worker_actor, limit=50), repeat),
+        }
+        plain.close()
+        return result
+    finally:
+        platform.close()
+
+
+def run(sizes: list[int], repeat: int) -> dict:
+    series = {str(size): measure(size, repeat) for size in sizes}
+    first, last = series[str(sizes[0])], series[str(sizes[-1])]
+    keys = ("grid_worker_queue_page", "busiest_grid_worker_queue_page", "subdistrict_dispatcher_queue_page",
+            "subdistrict_metrics_year", "grid_worker_page_plain_sql", "grid_worker_all_cases_page")
+    growth = {k: round(last[k]["median_ms"] / max(first[k]["median_ms"], 1e-6), 2) for k in keys}
+    budget_keys = keys[:4]
+    worst = max(last[k]["median_ms"] for k in budget_keys)
+    return {
+        "bench": "queue_and_metrics_scaling",
+        "sizes": sizes,
+        "series": series,
+        "growth_largest_over_smallest": growth,
+        "budget": "milliseconds, flat from 10k to 1M",
+        "meets_budget": worst < 50 and all(growth[k] < 3 for k in budget_keys),
+        "machine": machine(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    emit(run([int(s) for s in args.sizes.split(",")], args.repeat))
+
+
+if __name__ == "__main__":
+    main()

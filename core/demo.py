@@ -1,0 +1,172 @@
+"""``gridgov demo``: a realistic, seeded, repeatable sample deployment.
+
+Three scales (:data:`~gridgov.core.demo_scales.SCALES`): ``small`` loads in seconds,
+``district`` follows Suyu's figures, ``longgang`` Longgang's. The directory is generated
+first (:mod:`.demo_directory`), then a year of cases simulated with the workflow's own
+functions (:mod:`.demo_issues`) and written through the store's bulk paths, then each
+plugin adds its records through the ``load_demo_data`` hook. The same seed gives the
+same database.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import time
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from .demo_directory import World, build_directory
+from .demo_issues import Setup, daily_counts, plan_chunks, simulate_all
+from .demo_scales import DEMO_END, SCALES, Scale
+from .errors import ValidationError
+
+__all__ = ["DEFAULT_SEED", "DEMO_END", "SCALES", "DemoLogin", "DemoSummary", "demo_logins", "load_demo"]
+
+DEFAULT_SEED = 20261031
+Progress = Callable[[str, int, int], None]
+
+
+@attrs.frozen(kw_only=True)
+class DemoLogin:
+    """One account to try the demo with: a post, who holds it, and where."""
+
+    post: str
+    login: str
+    name: str
+    scope: str
+    scope_name: str
+
+
+@attrs.frozen(kw_only=True)
+class DemoSummary:
+    scale: str
+    seed: int
+    counts: dict[str, int]
+    logins: tuple[DemoLogin, ...]
+    seconds: float
+    plugin_failures: tuple[str, ...] = ()
+
+
+def _quiet(_stage: str, _done: int, _total: int) -> None:
+    return None
+
+
+def load_demo(
+    platform,
+    scale: str = "small",
+    *,
+    seed: int = DEFAULT_SEED,
+    issues: int | None = None,
+    progress: Progress | None = None,
+    processes: int | None = None,
+    chunk_size: int = 10_000,
+) -> DemoSummary:
+    """Load the demo deployment ``scale`` into an empty platform.
+
+    ``issues`` overrides the scale's number of cases (benchmarks build 10k/100k/1M
+    databases on one tree this way); ``processes`` > 1 simulates chunks in worker
+    processes (the default uses two for large loads when two cores are there).
+    """
+    spec = _scale(scale, issues)
+    if platform.store.count("area") or platform.store.count("issue"):
+        raise ValidationError("database", "is not empty; load the demo into a new database (gridgov demo --reset)")
+    progress = progress or _quiet
+    started = time.perf_counter()
+    world = build_directory(platform, spec, random.Random(seed), progress)
+    if processes is None:
+        processes = min(2, os.cpu_count() or 1) if spec.issues >= 50_000 else 1
+    _load_issues(platform, world, spec, seed, progress, processes, chunk_size)
+    failures_before = len(platform.hooks.failures)
+    # Plugins write their demo records at the end of the simulated year, so the same
+    # seed gives the same database whatever the wall clock says.
+    clock = platform._clock
+    platform.set_clock(lambda: DEMO_END)
+    try:
+        platform.hooks.call("load_demo_data", platform=platform, scale=scale, rng=random.Random(seed + 1),
+                            progress=progress)
+    finally:
+        platform.set_clock(clock)
+    failures = tuple(str(f) for f in platform.hooks.failures[failures_before:])
+    logins = _pick_logins(platform, world)
+    platform.store.set_setting("demo", {
+        "scale": scale, "seed": seed, "issues": spec.issues, "end": DEMO_END.isoformat(),
+        "logins": [attrs.asdict(login) for login in logins],
+    })
+    counts = {table: platform.store.count(table) for table in
+              ("area", "organisation", "member", "role_assignment", "pairing", "dual_registration", "issue", "issue_event")}
+    return DemoSummary(scale=scale, seed=seed, counts=counts, logins=logins,
+                       seconds=round(time.perf_counter() - started, 2), plugin_failures=failures)
+
+
+def _scale(name: str, issues: int | None) -> Scale:
+    spec = SCALES.get(name)
+    if spec is None:
+        raise ValidationError("scale", f"{name!r} is not one of {', '.join(SCALES)}")
+    if issues is not None:
+        if issues < 0:
+            raise ValidationError("issues", "must be a whole number ≥ 0")
+        spec = attrs.evolve(spec, issues=issues)
+    return spec
+
+
+def _load_issues(platform, world: World, spec: Scale, seed: int, progress: Progress, processes: int,
+                 chunk_size: int) -> None:
+    total = spec.issues
+    if total == 0:
+        return
+    chunks = plan_chunks(daily_counts(total, random.Random(seed + 7)), chunk_size)
+    setup = Setup(world=world, categories=dict(platform.categories), sla=platform.sla, seed=seed,
+                  tail=min(max(16, total // 200), total), total=total)
+    store = platform.store
+    done = 0
+    progress("issues", 0, total)
+    with store.bulk_load():
+        for chunk, (issue_rows, event_rows, counters) in simulate_all(setup, chunks, processes):
+            with platform.transaction():
+                store.bulk_insert_issues(issue_rows, event_rows)
+                store.add_metrics_many(counters)
+            done += chunk.size
+            progress("issues", done, total)
+
+
+def _pick_logins(platform, world: World) -> tuple[DemoLogin, ...]:
+    """One account per post, chosen so they work together: the first unit's grid staff,
+    its community's and subdistrict's dispatchers, the handlers its cases go to."""
+    unit = world.units[0]
+    picks: list[tuple[str, str, str | None]] = [
+        ("admin", "admin", world.district),
+        ("supervisor", world.supervisor, world.district),
+        ("dispatcher", world.dispatchers[world.district], world.district),
+        ("dispatcher", world.dispatchers[unit.subdistrict], unit.subdistrict),
+        ("dispatcher", world.dispatchers[unit.community], unit.community),
+        ("grid_leader", unit.leader, unit.code),
+        ("grid_worker", unit.worker, unit.code),
+    ]
+    heads = [(b, world.building_heads[b]) for u in world.units[:20] for b in u.buildings if b in world.building_heads]
+    if heads:
+        picks.append(("building_head", heads[0][1], heads[0][0]))
+    if unit.code in world.first_secretaries:
+        picks.append(("first_secretary", world.first_secretaries[unit.code], unit.code))
+    for org in (world.category_agencies.get("road.repair"), unit.property_org, world.police_stations[unit.subdistrict]):
+        if org and org in world.handlers:
+            picks.append(("handler", world.handlers[org], org))
+    seen = {post for post, _, _ in picks}
+    for row in platform.store.select("role_assignment", order_by="id"):
+        if row["post"] not in seen:
+            seen.add(row["post"])
+            picks.append((row["post"], row["login"], row["area_code"] or row["org_code"]))
+    out = []
+    for post, login, scope in picks:
+        member = platform.store.get("member", login)
+        scope_row = platform.store.find("area", scope) or platform.store.find("organisation", scope) or {}
+        out.append(DemoLogin(post=post, login=login, name=member["name"], scope=scope or "",
+                             scope_name=scope_row.get("name", "")))
+    return tuple(out)
+
+
+def demo_logins(platform) -> list[dict[str, Any]]:
+    """The accounts printed at the end of ``gridgov demo`` (empty if no demo is loaded)."""
+    return list((platform.store.setting("demo") or {}).get("logins", []))

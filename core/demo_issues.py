@@ -1,0 +1,438 @@
+"""A year of cases, simulated with the live path's own pure functions.
+
+Each case's life is a sequence of workflow steps, each turned into an event by
+:func:`~gridgov.core.workflow.make_event` and applied by
+:func:`~gridgov.core.workflow.apply_event`, with counters from
+:func:`~gridgov.core.workflow.metric_deltas` and rows from ``issue_row``/``event_row``:
+the same functions :class:`~gridgov.core.services.issues.IssueService` uses, so
+replaying any demo case gives its stored row. The year is cut into chunks of whole days,
+each with its own seeded generator and a known first id, so chunks can be simulated in
+worker processes and the database is the same whichever way they ran.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+from .demo_directory import Unit, World, spot
+from .demo_scales import DEMO_DAYS, DEMO_END
+from .demo_vocabulary import ISSUE_TEMPLATES, issue_text, phone, requester_name
+from .models import Issue
+from .registry import Category
+from .sla import SlaBook
+from .workflow import apply_event, event_row, issue_row, make_event, metric_deltas
+
+CATEGORY_WEIGHTS = {
+    "road.repair": 10, "elevator.retrofit": 3, "environment.sanitation": 16, "property.dispute": 9,
+    "public.safety": 8, "facility.repair": 13, "greening": 6, "noise": 9, "parking": 10,
+    "livelihood.help": 8, "mediation.dispute": 5, "finance.financing_need": 2, "hr.policy_question": 2,
+}  # fmt: skip
+# Share of cases settled at the handling level, one level up, two, three (grid → district).
+SETTLE_WEIGHTS = (80, 15, 4, 1)
+SOURCES = (("visit", 45), ("hotline", 20), ("walk_in", 10), ("member", 12), ("online", 10), ("meeting", 3))
+_HOURS = tuple(range(24))
+_HOUR_WEIGHTS = (1, 1, 1, 1, 1, 2, 4, 8, 14, 16, 15, 13, 9, 10, 13, 14, 13, 11, 8, 7, 5, 4, 2, 1)
+_REJECT_NOTES = ("不属于受理范围，已告知诉求人通过司法途径解决", "诉求人已自行解决，无需立案", "信息不全且无法联系诉求人，无法核实", "属于民事合同纠纷，已引导诉求人协商或起诉")
+_ESCALATE_NOTES = ("涉及多个部门职责，网格层面无法协调，提请上一级统筹", "需要资金和项目支持，超出本级处置能力", "涉及区级部门审批，提请上移议题", "多次协调未果，提请上一级联席会议研究")
+_RETURN_NOTES = ("不属于本单位职责范围，请重新派遣", "地址不在本单位管辖范围", "事项涉及其他部门，建议改派")
+_RESOLVE_NOTES = ("已安排人员到现场处置完毕", "已修复，现场恢复正常", "已与诉求人沟通并答复，诉求人认可", "已协调相关单位完成整改", "已纳入年度计划并先行临时处置", "已上门办理，相关手续已完成")
+_REWORK_NOTES = ("现场核查未整改到位，请返工", "诉求人反映问题仍然存在", "整改不彻底，请继续处置")
+_URGE_NOTES = ("已超期，请尽快处置并反馈", "督办：请于今日内办结", "超期未办结，请说明原因并加快办理")
+_REOPEN_NOTES = ("诉求人对处理结果不满意，重新办理", "回访不满意，问题未实际解决")
+_OPEN_STOPS = ("reported", "registered", "dispatched", "returned", "in_progress", "resolved", "verified", "reopened")
+
+
+@attrs.frozen(kw_only=True)
+class Chunk:
+    index: int
+    first_id: int
+    days: tuple[tuple[str, int], ...]
+
+    @property
+    def size(self) -> int:
+        return sum(n for _, n in self.days)
+
+
+@attrs.frozen(kw_only=True)
+class Setup:
+    """Everything a worker process needs to simulate chunks (plain, picklable data)."""
+
+    world: World
+    categories: dict[str, Category]
+    sla: SlaBook
+    seed: int
+    end: dt.datetime = DEMO_END
+    tail: int = 0
+    total: int = 0
+
+
+def daily_counts(total: int, rng: random.Random, end: dt.datetime = DEMO_END) -> list[tuple[str, int]]:
+    """``total`` cases over the year's days: fewer at weekends, more in the rainy season."""
+    first = end.date() - dt.timedelta(days=DEMO_DAYS - 1)
+    days = [first + dt.timedelta(days=i) for i in range(DEMO_DAYS)]
+    weights = []
+    for day in days:
+        w = 1.15 if day.weekday() < 5 else 0.7
+        w *= 1.15 if day.month in (6, 7, 8, 9) else 1.0
+        weights.append(w * rng.uniform(0.85, 1.15))
+    scale = total / sum(weights)
+    counts = [int(w * scale) for w in weights]
+    for i in rng.sample(range(len(days)), total - sum(counts)):
+        counts[i] += 1
+    return [(d.isoformat(), n) for d, n in zip(days, counts, strict=True)]
+
+
+def plan_chunks(counts: list[tuple[str, int]], size: int) -> list[Chunk]:
+    chunks, current, first, next_id = [], [], 1, 1
+    for day, n in counts:
+        current.append((day, n))
+        next_id += n
+        if next_id - first >= size:
+            chunks.append(Chunk(index=len(chunks), first_id=first, days=tuple(current)))
+            current, first = [], next_id
+    if current:
+        chunks.append(Chunk(index=len(chunks), first_id=first, days=tuple(current)))
+    return chunks
+
+
+class Simulator:
+    """Simulates the cases of one chunk."""
+
+    def __init__(self, setup: Setup, chunk: Chunk) -> None:
+        self.s = setup
+        self.w = setup.world
+        self.chunk = chunk
+        self.rng = random.Random(setup.seed * 1_000_003 + chunk.index)
+        cats = [c for c in setup.categories if c in ISSUE_TEMPLATES]
+        self.cat_codes = cats
+        self.cat_cum = list(itertools.accumulate(CATEGORY_WEIGHTS.get(c, 1) for c in cats))
+        self.unit_cum = list(itertools.accumulate(u.weight for u in self.w.units))
+        self.source_names = [s for s, _ in SOURCES]
+        self.source_cum = list(itertools.accumulate(w for _, w in SOURCES))
+        self.issues: list[dict[str, Any]] = []
+        self.events: list[dict[str, Any]] = []
+        self.counts: dict[tuple[str, str], dict[str, int]] = {}
+        self.closed_at: dict[int, dt.datetime | None] = {}
+        self.previous: tuple[Issue | None, Unit | None] = (None, None)
+
+    # -- who acts -----------------------------------------------------------------------
+
+    def desk(self, unit: Unit, handling: str) -> str:
+        """The login that registers, dispatches and closes at the handling area."""
+        return unit.leader if handling == unit.code else self.w.dispatchers[handling]
+
+    def route(self, category: str, unit: Unit, handling: str, avoid: str | None = None) -> str:
+        level = self.w.levels_of[handling]
+        choices: list[str] = []
+        agency = self.w.category_agencies.get(category)
+        if category in ("property.dispute", "facility.repair"):
+            choices = [unit.property_org] if level in ("grid", "compound") else [agency or unit.property_org]
+        elif category == "noise":
+            choices = [self.w.police_stations[unit.subdistrict]]
+        elif category == "livelihood.help":
+            choices = [unit.branch] if unit.branch in self.w.handlers and self.rng.random() < 0.5 else []
+        elif category == "mediation.dispute":
+            choices = [self.w.mediation_committees[unit.community]]
+        if not choices or choices[0] == avoid:
+            choices = [agency] if agency and agency != avoid else [unit.property_org, self.w.police_stations[unit.subdistrict]]
+        return choices[0] if choices[0] != avoid else choices[-1]
+
+    # -- one case -----------------------------------------------------------------------
+
+    def run(self) -> Chunk:
+        issue_id = self.chunk.first_id
+        tail_start = self.s.total - self.s.total // 10 + 1
+        stride = max(1, (self.s.total // 10) // max(self.s.tail, 1))
+        for day, n in self.chunk.days:
+            start = dt.datetime.fromisoformat(day)
+            times = sorted(
+                start + dt.timedelta(hours=h, minutes=self.rng.randrange(60))
+                for h in self.rng.choices(_HOURS, weights=_HOUR_WEIGHTS, k=n)
+            )
+            for at in times:
+                stop = None
+                if issue_id >= tail_start and (issue_id - tail_start) % stride == 0:
+                    stop = _OPEN_STOPS[(issue_id - tail_start) // stride % len(_OPEN_STOPS)]
+                if at <= self.s.end:
+                    self.case(issue_id, at, stop)
+                else:
+                    self.case(issue_id, self.s.end - dt.timedelta(minutes=self.rng.randrange(1, 600)), stop)
+                issue_id += 1
+        return self.chunk
+
+    def case(self, issue_id: int, at: dt.datetime, stop: str | None) -> None:
+        rng, w = self.rng, self.w
+        master, master_unit = self.previous
+        ended = self.closed_at.get(master.id) if master else None
+        if master and stop is None and rng.random() < 0.02 and (ended is None or ended > at + dt.timedelta(hours=4)):
+            unit = master_unit
+            category, area, title, description = master.category, master.area_code, master.title, master.description
+        else:
+            master = None
+            unit = w.units[_pick(self.unit_cum, rng)]
+            category = self.cat_codes[_pick(self.cat_cum, rng)]
+            area = rng.choice(unit.buildings) if rng.random() < w.scale.building_issue_share else unit.code
+            place = unit.place + (f"{unit.buildings.index(area) + 1}栋" if area != unit.code else spot(rng))
+            title, description = issue_text(rng, category, place)
+        cat = self.s.categories[category]
+        source = self.source_names[_pick(self.source_cum, rng)]
+        reporter = {
+            "visit": unit.worker, "hotline": w.dispatchers[w.district], "walk_in": w.dispatchers[unit.community],
+            "member": w.building_heads.get(area, unit.worker), "online": unit.worker, "meeting": unit.leader,
+        }[source]
+        with_requester = source != "visit" or rng.random() < 0.6
+        roll = rng.random()
+        priority = "urgent" if roll < 0.02 else "high" if roll < 0.1 and cat.default_priority != "high" else cat.default_priority
+        issue = Issue(
+            title=title, description=description, category=category, priority=priority, area_code=area,
+            area_path=w.paths[area], handling_area=unit.code, level=w.levels_of[unit.code], source=source,
+            reporter=reporter, requester_name=requester_name(rng) if with_requester else None,
+            requester_phone=phone(rng) if with_requester else None, reported_at=at,
+        )
+        life = Life(self, issue_id, issue, unit, cat, stop)
+        life.duplicate_of = master.id if master else None
+        life.live()
+        self.issues.append(issue_row(life.issue))
+        self.closed_at[issue_id] = life.ended
+        if life.issue.status not in ("rejected", "merged"):
+            self.previous = (life.issue, unit)
+
+    def count(self, area: str, at: dt.datetime, deltas: dict[str, int]) -> None:
+        if not deltas:
+            return
+        bucket = self.counts.setdefault((area, at.date().isoformat()), {})
+        for key, value in deltas.items():
+            bucket[key] = bucket.get(key, 0) + value
+
+
+def _pick(cum: list[float], rng: random.Random) -> int:
+    import bisect
+
+    return bisect.bisect_right(cum, rng.random() * cum[-1])
+
+
+class Stop(Exception):
+    """The simulated year ended (or the case reached the state it should be left in)."""
+
+
+class Life:
+    """The steps of one case, from report to its state at the end of the year."""
+
+    def __init__(self, sim: Simulator, issue_id: int, issue: Issue, unit: Unit, cat: Category, stop: str | None) -> None:
+        self.sim, self.rng, self.id, self.unit, self.cat, self.stop = sim, sim.rng, issue_id, unit, cat, stop
+        self.draft = issue
+        self.issue: Issue = issue
+        self.t = issue.reported_at
+        self.ended: dt.datetime | None = None
+        self.duplicate_of: int | None = None
+
+    def step(self, action: str, to_status: str | None, actor: str, changes: dict[str, Any], note: str = "",
+             after_hours: float = 0.0) -> None:
+        at = self.t + dt.timedelta(seconds=int(after_hours * 3600))
+        if at > self.sim.s.end:
+            raise Stop
+        before = self.issue if action != "report" else None
+        target = to_status or self.issue.status
+        event = make_event(before, issue_id=self.id, action=action, to_status=target, actor=actor, at=at,
+                           changes=changes, note=note, level=changes.get("level", before.level if before else self.draft.level))
+        after = apply_event(before, event)
+        deltas = metric_deltas(before, after, action)
+        self.sim.events.append(event_row(event, deltas))
+        self.sim.count(after.area_code, at, deltas)
+        self.issue, self.t = after, at
+        if after.status in ("rejected", "merged", "closed"):
+            self.ended = at
+        if self.stop is not None and after.status == self.stop:
+            raise Stop
+
+    def live(self) -> None:
+        try:
+            self._live()
+        except Stop:
+            pass
+
+    def _live(self) -> None:
+        rng, unit, issue = self.rng, self.unit, self.draft
+        changes = {k: v for k, v in attrs.asdict(issue, recurse=False).items() if k not in ("id", "status", "version")}
+        self.step("report", "reported", issue.reporter or unit.worker, changes)
+        desk = self.sim.desk(unit, unit.code)
+        delay = rng.uniform(0.1, 3.0)
+        if self.duplicate_of is not None and self.stop is None:
+            self.step("merge", "merged", desk, {"merged_into": self.duplicate_of}, note=f"与#{self.duplicate_of}重复", after_hours=delay)
+            return
+        if self.stop is None and rng.random() < 0.03:
+            self.step("reject", "rejected", desk, {}, note=rng.choice(_REJECT_NOTES), after_hours=delay)
+            return
+        self.step("register", "registered", desk, {"registered_at": self.t + dt.timedelta(seconds=int(delay * 3600))},
+                  after_hours=delay)
+        ups = rng.choices(range(len(SETTLE_WEIGHTS)), weights=SETTLE_WEIGHTS)[0]
+        handling = unit.code
+        returned_once = self.stop == "returned"
+        if ups and rng.random() < 0.3:
+            self.dispatch(handling)
+            self.give_back()
+            returned_once = True
+        for _ in range(ups):
+            parent = self.sim.w.paths[handling].rstrip("/").split("/")[-2]
+            self.step("escalate", "registered", self.sim.desk(unit, handling), self._escalation(parent),
+                      note=rng.choice(_ESCALATE_NOTES), after_hours=rng.uniform(2, 48))
+            handling = parent
+        self.dispatch(handling)
+        if not returned_once and rng.random() < 0.04 or self.stop == "returned":
+            self.give_back()
+            self.dispatch(handling, avoid=self.issue.assignee_org)
+        self.work()
+        self.finish(handling)
+
+    def _escalation(self, parent: str) -> dict[str, Any]:
+        return {
+            "handling_area": parent, "level": self.sim.w.levels_of[parent], "assignee_org": None,
+            "assignee_member": None, "response_due": None, "resolve_due": None, "dispatched_at": None,
+            "accepted_at": None, "escalation_count": self.issue.escalation_count + 1,
+        }
+
+    def dispatch(self, handling: str, avoid: str | None = None) -> None:
+        org = self.sim.route(self.cat.code, self.unit, handling, avoid)
+        after = self.rng.uniform(0.2, 6.0)
+        at = self.t + dt.timedelta(seconds=int(after * 3600))
+        response_due, resolve_due = self.sim.s.sla.deadlines(self.cat, self.issue.priority, at)
+        self.step("dispatch", "dispatched", self.sim.desk(self.unit, handling),
+                  {"assignee_org": org, "assignee_member": None, "dispatched_at": at, "response_due": response_due,
+                   "resolve_due": resolve_due, "accepted_at": None}, after_hours=after)
+
+    def give_back(self) -> None:
+        handler = self.sim.w.handlers.get(self.issue.assignee_org, self.unit.leader)
+        self.step("return", "returned", handler,
+                  {"assignee_org": None, "assignee_member": None, "return_count": self.issue.return_count + 1},
+                  note=self.rng.choice(_RETURN_NOTES), after_hours=self.rng.uniform(0.3, 6))
+
+    def _late(self, due: dt.datetime, on_time_share: float, start: dt.datetime, latest: float = 0.92) -> float:
+        """Hours from now until the next step: before ``due`` mostly, sometimes after."""
+        window = max((due - start).total_seconds() / 3600, 0.2)
+        if self.rng.random() < on_time_share:
+            hours = window * self.rng.uniform(0.05, latest)
+        else:
+            hours = window * self.rng.uniform(1.05, 2.5) + self.rng.uniform(1, 24)
+        return max(hours - (self.t - start).total_seconds() / 3600, 0.05)
+
+    def urge_if_late(self, due: dt.datetime, hours: float) -> float:
+        """Urge a case that will be late, once it is overdue; returns the hours left."""
+        next_at = self.t + dt.timedelta(hours=hours)
+        urge_at = max(due, self.t) + dt.timedelta(hours=self.rng.uniform(1, 4))
+        if urge_at < next_at and self.rng.random() < 0.8:
+            gap = (urge_at - self.t).total_seconds() / 3600
+            self.step("urge", None, self.sim.w.supervisor, {"urge_count": self.issue.urge_count + 1},
+                      note=self.rng.choice(_URGE_NOTES), after_hours=gap)
+            return max((next_at - self.t).total_seconds() / 3600, 0.05)
+        return hours
+
+    def work(self) -> None:
+        issue, handler = self.issue, self.sim.w.handlers.get(self.issue.assignee_org, self.unit.leader)
+        hours = self.urge_if_late(issue.response_due, self._late(issue.response_due, 0.9, issue.dispatched_at))
+        self.step("accept", "in_progress", handler, {"accepted_at": self.t + dt.timedelta(seconds=int(hours * 3600))},
+                  after_hours=hours)
+        self.resolve(handler)
+
+    def resolve(self, handler: str) -> None:
+        issue = self.issue
+        hours = self.urge_if_late(issue.resolve_due, self._late(issue.resolve_due, 0.9, issue.dispatched_at, 0.6))
+        self.step("resolve", "resolved", handler, {"resolved_at": self.t + dt.timedelta(seconds=int(hours * 3600))},
+                  note=self.rng.choice(_RESOLVE_NOTES), after_hours=hours)
+
+    def _follow_up(self) -> float:
+        """Hours to the on-site check or the closing: a small share of the case's deadline."""
+        window = (self.issue.resolve_due - self.issue.dispatched_at).total_seconds() / 3600
+        return max(0.3, min(window * self.rng.uniform(0.02, 0.12), 48.0))
+
+    def finish(self, handling: str) -> None:
+        rng, unit = self.rng, self.unit
+        while True:
+            if rng.random() < 0.05 and self.issue.rework_count < 2:
+                self.step("rework", "in_progress", unit.worker, {"resolved_at": None, "rework_count": self.issue.rework_count + 1},
+                          note=rng.choice(_REWORK_NOTES), after_hours=rng.uniform(1, 30))
+                self.resolve(self.sim.w.handlers.get(self.issue.assignee_org, unit.leader))
+                continue
+            self.step("verify", "verified", unit.worker, {}, after_hours=self._follow_up())
+            break
+        roll = rng.random()
+        wants_reopen = self.stop == "reopened"
+        rating = "dissatisfied" if wants_reopen or roll < 0.008 else "basically_satisfied" if roll < 0.09 else "satisfied"
+        close_after = self._follow_up()
+        self.step("close", "closed", self.sim.desk(unit, handling),
+                  {"closed_at": self.t + dt.timedelta(seconds=int(close_after * 3600)), "rating": rating},
+                  after_hours=close_after)
+        if rating == "dissatisfied" and (wants_reopen or rng.random() < 0.4) and self.issue.status == "closed":
+            self.step("reopen", "reopened", self.sim.desk(unit, handling),
+                      {"closed_at": None, "rating": None, "resolved_at": None, "registered_at": self.issue.registered_at},
+                      note=rng.choice(_REOPEN_NOTES), after_hours=rng.uniform(2, 72))
+            self.ended = None
+            self.dispatch(handling)
+            self.work()
+            self.finish_again(handling)
+
+    def finish_again(self, handling: str) -> None:
+        rng = self.rng
+        self.step("verify", "verified", self.unit.worker, {}, after_hours=self._follow_up())
+        close_after = self._follow_up()
+        self.step("close", "closed", self.sim.desk(self.unit, handling),
+                  {"closed_at": self.t + dt.timedelta(seconds=int(close_after * 3600)),
+                   "rating": "satisfied" if rng.random() < 0.7 else "basically_satisfied"},
+                  after_hours=close_after)
+
+
+def simulate(setup: Setup, chunk: Chunk) -> tuple[list[dict], list[dict], list[tuple[str, str, dict[str, int]]]]:
+    """Issue rows, event rows and counters ``(area, day, deltas)`` of one chunk, the
+    counters already added up the tree as the live path adds them."""
+    sim = Simulator(setup, chunk)
+    sim.run()
+    totals: dict[tuple[str, str], dict[str, int]] = {}
+    for (area, day), deltas in sim.counts.items():
+        for code in setup.world.paths[area].strip("/").split("/"):
+            bucket = totals.setdefault((code, day), {})
+            for key, value in deltas.items():
+                bucket[key] = bucket.get(key, 0) + value
+    return sim.issues, sim.events, [(code, day, deltas) for (code, day), deltas in totals.items()]
+
+
+_SETUP: Setup | None = None
+
+
+def _init_worker(setup: Setup) -> None:
+    global _SETUP
+    _SETUP = setup
+
+
+def _simulate_in_worker(chunk: Chunk):
+    assert _SETUP is not None
+    return simulate(_SETUP, chunk)
+
+
+def simulate_all(setup: Setup, chunks: list[Chunk], processes: int = 1) -> Iterator[tuple[Chunk, Any]]:
+    """Simulated chunks in order; with ``processes`` > 1 in a pool of worker processes."""
+    if processes <= 1 or len(chunks) < 3:
+        for chunk in chunks:
+            yield chunk, simulate(setup, chunk)
+        return
+    import collections
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(processes, initializer=_init_worker, initargs=(setup,)) as pool:
+        # At most two chunks per worker in flight: the writer is slower than the workers,
+        # and unbounded results would pile up in memory (3 GB for a million cases).
+        waiting = iter(chunks)
+        flight = collections.deque()
+        for chunk in itertools.islice(waiting, 2 * processes):
+            flight.append((chunk, pool.apply_async(_simulate_in_worker, (chunk,))))
+        while flight:
+            chunk, result = flight.popleft()
+            following = next(waiting, None)
+            if following is not None:
+                flight.append((following, pool.apply_async(_simulate_in_worker, (following,))))
+            yield chunk, result.get()

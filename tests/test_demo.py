@@ -1,0 +1,188 @@
+"""The demo deployments: what a user loading ``gridgov demo`` relies on.
+
+The small scale is tested fully; the district scale (Suyu's figures) is slow and marked so.
+The Longgang scale is never loaded here (it takes minutes); ``bench/`` builds it.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from gridgov.core import STATES, Actor, ValidationError
+from gridgov.core.demo import DEMO_END, demo_logins, load_demo
+from gridgov.core.demo_scales import SCALES
+from gridgov.core.workflow import issue_row
+
+CORE_POSTS = {"admin", "supervisor", "dispatcher", "grid_leader", "grid_worker", "building_head", "handler"}
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """One small demo for the read-only tests of this module (loading takes a few seconds)."""
+    from gridgov.core import Platform, PluginHost
+
+    path = tmp_path_factory.mktemp("demo") / "small.db"
+    platform = Platform(path, hooks=PluginHost(entry_points=False), clock=lambda: DEMO_END)
+    summary = load_demo(platform, "small", seed=7)
+    yield platform, summary
+    platform.close()
+
+
+def _table(platform, name: str) -> list[dict]:
+    return platform.store.select(name, order_by="id")
+
+
+def test_small_demo_has_cases_in_every_state(small):
+    platform, _ = small
+    found = {row[0] for row in platform.store.db.execute("SELECT DISTINCT status FROM issue")}
+    assert found == set(STATES)
+
+
+def test_small_demo_follows_its_scale(small):
+    platform, summary = small
+    spec = SCALES["small"]
+    levels = {level: platform.areas.count(level=level) for level in spec.levels}
+    assert levels["district"] == 1
+    assert levels["subdistrict"] == len(spec.subdistricts)
+    assert levels["community"] == spec.communities
+    assert levels["grid"] == spec.units
+    assert spec.buildings[0] * spec.units <= levels["building"] <= spec.buildings[1] * spec.units
+    assert platform.organisations.count(kind="agency", code__like="AG%") == spec.agencies
+    assert platform.pairings.count(kind="branch_grid") == spec.units
+    assert summary.counts["dual_registration"] == spec.dual_registrations
+    assert platform.store.count("issue", source__ne="plugin") >= spec.issues
+
+
+def test_every_demo_case_replays_to_its_row(small):
+    platform, _ = small
+    ids = [row[0] for row in platform.store.db.execute("SELECT id FROM issue")]
+    for issue_id in random.Random(3).sample(ids, 120):
+        expected = issue_row(platform.issues.replay(issue_id))
+        stored = platform.store.issue_row(issue_id)
+        assert {k: stored[k] for k in expected} == expected
+
+
+def test_demo_metrics_look_like_a_real_district(small):
+    platform, _ = small
+    district = platform.areas.roots()[0].code
+    metrics = platform.metrics.for_area(Actor.system(), district)
+    shares = metrics.level_shares
+    assert 0.7 <= shares["grid"] <= 0.9
+    assert 0.08 <= shares["community"] <= 0.25
+    assert metrics.rates["satisfaction_rate"] > 0.95
+    assert 0.75 <= metrics.rates["on_time_closure_rate"] < 1
+    counts = metrics.counts
+    assert counts["reworked"] and counts["returned"] and counts["urged"] and counts["escalated"]
+    overdue = platform.store.count("issue", is_open=1, due_at__lt=DEMO_END)
+    assert overdue > 0
+
+
+def test_demo_uses_plugin_categories_when_their_plugins_are_loaded(small):
+    platform, _ = small
+    used = {r[0] for r in platform.store.db.execute("SELECT DISTINCT category FROM issue").fetchall()}
+    for code in ("mediation.dispute", "finance.financing_need", "hr.policy_question"):
+        if code in platform.categories:
+            assert code in used
+    assert {"road.repair", "elevator.retrofit", "property.dispute"} <= used
+
+
+def test_demo_logins_work_for_each_core_post(small):
+    platform, summary = small
+    posts = {login.post for login in summary.logins}
+    assert CORE_POSTS <= posts
+    fixed = {login.login for login in summary.logins}
+    assert {"admin", "demo_dispatcher", "demo_worker", "demo_leader", "demo_handler", "demo_supervisor"} <= fixed
+    assert [d["login"] for d in demo_logins(platform)] == [login.login for login in summary.logins]
+    by_post = {}
+    for login in summary.logins:
+        by_post.setdefault(login.post, login)
+        assert login.post in platform.actor(login.login).posts
+    worker = platform.actor(by_post["grid_worker"].login)
+    queue = platform.issues.list(worker, open_only=True)
+    assert queue and all(i.area_path.startswith(platform.areas.path_of(by_post["grid_worker"].scope)) for i in queue)
+    issue = platform.issues.report(worker, area=by_post["grid_worker"].scope, category="road.repair",
+                                   title="演示账号上报测试")
+    leader = platform.actor(by_post["grid_leader"].login)
+    registered = platform.issues.act(leader, issue.id, "register")
+    assert registered.status == "registered"
+
+
+def test_demo_is_repeatable(gridgov_make_platform):
+    """The same seed gives the same cases and events, row for row."""
+    first = gridgov_make_platform(with_sample=False, name="a.db")
+    second = gridgov_make_platform(with_sample=False, name="b.db")
+    load_demo(first, "small", seed=11, issues=150)
+    load_demo(second, "small", seed=11, issues=150)
+    for table in ("issue", "issue_event", "member", "pairing"):
+        key = "login" if table == "member" else "id"
+        assert first.store.select(table, order_by=key) == second.store.select(table, order_by=key)
+    third = gridgov_make_platform(with_sample=False, name="c.db")
+    load_demo(third, "small", seed=12, issues=150)
+    assert third.store.select("issue", order_by="id", limit=20) != first.store.select("issue", order_by="id", limit=20)
+
+
+def test_demo_in_worker_processes_gives_the_same_database(gridgov_make_platform):
+    """Large loads simulate chunks of days in worker processes; the result must not depend on it."""
+    serial = gridgov_make_platform(with_sample=False, builtins=(), name="serial.db")
+    parallel = gridgov_make_platform(with_sample=False, builtins=(), name="parallel.db")
+    load_demo(serial, "small", seed=5, issues=1200, processes=1, chunk_size=150)
+    load_demo(parallel, "small", seed=5, issues=1200, processes=2, chunk_size=150)
+    for table in ("issue", "issue_event"):
+        assert serial.store.select(table, order_by="id") == parallel.store.select(table, order_by="id")
+    assert serial.metrics.for_area(Actor.system(), "440307").counts == parallel.metrics.for_area(Actor.system(), "440307").counts
+
+
+def test_demo_refuses_a_database_that_is_not_empty(gridgov_platform):
+    with pytest.raises(ValidationError) as info:
+        load_demo(gridgov_platform, "small")
+    assert info.value.field == "database"
+
+
+def test_demo_refuses_an_unknown_scale(gridgov_make_platform):
+    with pytest.raises(ValidationError) as info:
+        load_demo(gridgov_make_platform(with_sample=False), "province")
+    assert info.value.field == "scale"
+
+
+def test_demo_command_prints_logins_and_resets(tmp_path):
+    from click.testing import CliRunner
+    from gridgov.core.cli import cli, commands  # noqa: F401
+
+    db = tmp_path / "cli.db"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", str(db), "demo", "--issues", "60"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "demo logins" in result.output and "grid worker" in result.output and "demo_dispatcher" in result.output
+    assert "\r" not in result.output, "no progress bar when stderr is not a terminal"
+    again = runner.invoke(cli, ["--db", str(db), "demo", "--issues", "60"])
+    assert again.exit_code != 0
+    assert "not empty" in again.output
+    reset = runner.invoke(cli, ["--db", str(db), "demo", "--issues", "80", "--reset"], catch_exceptions=False)
+    assert reset.exit_code == 0, reset.output
+    from gridgov.core import Platform
+
+    with Platform(db) as platform:
+        assert platform.store.setting("demo")["issues"] == 80
+
+
+@pytest.mark.slow
+def test_district_demo_follows_suyu(gridgov_make_platform):
+    """SEEDS 001: 3 subdistricts, 10 communities, 59 compounds, 87 agencies, 8,263 members,
+    3,800 dual registrations, 87 first secretaries; cases handled first at the compound."""
+    platform = gridgov_make_platform(with_sample=False, builtins=())
+    summary = load_demo(platform, "district", issues=3000)
+    assert platform.areas.levels() == ("district", "subdistrict", "community", "compound", "building")
+    assert platform.areas.handling_level() == "compound"
+    assert platform.areas.count(level="subdistrict") == 3
+    assert platform.areas.count(level="community") == 10
+    assert platform.areas.count(level="compound") == 59
+    assert platform.organisations.count(kind="agency") == 87
+    assert summary.counts["member"] == 8263
+    assert summary.counts["dual_registration"] == 3800
+    assert len(platform.members.assignments(post="first_secretary")) == 87
+    assert "first_secretary" in platform.actor("demo_first_secretary").posts
+    assert platform.pairings.count(kind="agency_compound") == 87
+    assert platform.pairings.count(kind="member_household") == 362
+    handling = {r[0] for r in platform.store.db.execute("SELECT DISTINCT level FROM issue").fetchall()}
+    assert "compound" in handling and "grid" not in handling
