@@ -143,14 +143,23 @@ def metric_deltas(before: Issue | None, after: Issue, action: str, levels: Seque
     return deltas
 
 
+NO_DEADLINE = "9999-12-31T23:59:59"
+
+
+def due_key(issue: Issue) -> str:
+    """The queue's sort key: the deadline that matters now, or :data:`NO_DEADLINE`, so that
+    cases without a deadline sort last and an index on the column gives the queue order."""
+    due = issue.due_at
+    return due.isoformat(timespec="seconds") if due else NO_DEADLINE
+
+
 def issue_row(issue: Issue, now_open: bool | None = None) -> dict[str, Any]:
     """The issue as a database row, with the derived columns the queue index uses."""
     from .converter import to_row
 
     row = to_row(issue)
     row["is_open"] = int(issue.is_open if now_open is None else now_open)
-    due = issue.due_at
-    row["due_at"] = due.isoformat(timespec="seconds") if due else None
+    row["due_at"] = due_key(issue)
     return row
 
 

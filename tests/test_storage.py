@@ -184,3 +184,38 @@ def test_two_processes_creating_the_same_database(tmp_path):
     assert isinstance(first, list), first
     assert first == second
     assert {"issue", "issue_event", "area", "metric_daily"} <= set(first)
+
+
+def test_large_scope_queue_pages_like_the_small_scope_plan(gridgov_platform, gridgov_actors, monkeypatch):
+    """Above LARGE_SCOPE cases a queue over all states walks the due-time index; it must give
+    exactly the pages and counts of the plan used for small scopes."""
+    import random
+
+    from gridgov.core.storage import store as store_module
+
+    platform, rng = gridgov_platform, random.Random(7)
+    reporter, desk = gridgov_actors["worker_sx01"], gridgov_actors["dispatcher_sx"]
+    for i in range(60):
+        issue = platform.issues.report(reporter, area=rng.choice(["SX01", "SX01-B1"]), category="road.repair",
+                                       title=f"路面破损第{i}处", priority=rng.choice(["low", "normal", "urgent"]))
+        if rng.random() < 0.7:
+            platform.issues.act(desk, issue.id, "register")
+            if rng.random() < 0.7:
+                platform.issues.act(desk, issue.id, "dispatch", org="CGJ")
+        gridgov_platform._clock.advance(minutes=rng.randint(1, 300))
+    admin = gridgov_actors["admin"]
+    queries = [{}, {"status": "registered"}, {"status": ["dispatched", "reported"]}, {"area": "SX"}, {"search": "破损第1"}]
+
+    def pages(**query):
+        listed = [[i.id for i in platform.issues.list(admin, limit=7, offset=o, **query)] for o in (0, 7, 49)]
+        return listed, platform.issues.count(admin, **query)
+
+    small = {i: pages(**q) for i, q in enumerate(queries)}
+    monkeypatch.setattr(store_module, "LARGE_SCOPE", 0)
+    large = {i: pages(**q) for i, q in enumerate(queries)}
+    assert large == small
+    assert small[0][1] == 60 and small[0][0][0]
+    plan = platform.store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM issue INDEXED BY issue_due WHERE area_path >= '/LG/' ORDER BY due_at, id LIMIT 5"
+    ).fetchall()
+    assert "issue_due" in str(plan) and "TEMP B-TREE" not in str(plan)

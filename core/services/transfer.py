@@ -38,7 +38,7 @@ from ..converter import from_dict, to_dict
 from ..errors import ValidationError
 from ..identifiers import mask_id_number, mask_phone
 from ..models import Area, DualRegistration, Issue, Member, Organisation, Pairing, RoleAssignment
-from ..workflow import STATES, make_event, to_row_json
+from ..workflow import STATES, due_key, make_event, to_row_json
 from .base import Service
 from .pairings import _EXPECTED as PAIRING_LEVELS
 
@@ -271,8 +271,7 @@ def fast_issue_row(issue: Issue) -> dict[str, Any]:
     """Same as :func:`~gridgov.core.workflow.issue_row`, faster."""
     row = _encoded(issue)
     row["is_open"] = int(issue.is_open)
-    due = issue.due_at
-    row["due_at"] = due.isoformat(timespec="seconds") if due else None
+    row["due_at"] = due_key(issue)
     return row
 
 

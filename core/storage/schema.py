@@ -262,3 +262,14 @@ def m002_issues(db: sqlite_utils.Database) -> None:
     _append_only(db, "issue_event")
     _append_only(db, "access_log")
     db["issue"].enable_fts(["title", "description"], tokenize="trigram", create_triggers=True)
+
+
+@CORE()
+def m003_queue_order(db: sqlite_utils.Database) -> None:
+    """Queue order as an index. Cases without a deadline get the sentinel due time, so
+    ``ORDER BY due_at, id`` is the queue order; ``issue_due`` and ``issue_status_due`` let a
+    large scope page along the due time (with or without a status filter). The rowid ends
+    each index entry, so ties on the due time come out in id order without a sort."""
+    db.execute("UPDATE issue SET due_at = '9999-12-31T23:59:59' WHERE due_at IS NULL")
+    db.execute("CREATE INDEX issue_due ON issue(due_at)")
+    db.execute("CREATE INDEX issue_status_due ON issue(status, due_at)")
