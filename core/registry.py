@@ -84,13 +84,24 @@ class PaletteCommand:
 @attrs.frozen(kw_only=True)
 class MetricSpec:
     """A dashboard card: ``compute(platform, actor, area_code, since, until)`` returns a
-    mapping of label → value (numbers or short text) for the actor's scope."""
+    mapping of label → value (numbers or short text) for the actor's scope.
+
+    The labels are stable English keys (they are the JSON keys of ``gridgov stats``);
+    ``labels_zh`` gives the Chinese text the terminal UI shows for each."""
 
     id: str
     title_zh: str
     title_en: str
     compute: Callable[[Platform, Actor, str, dt.date | None, dt.date | None], dict[str, Any]]
+    labels_zh: dict[str, str] = attrs.field(factory=dict)
     plugin: str = ""
+
+    def label(self, key: str, lang: str) -> str:
+        """The label to show for ``key`` in ``lang`` (the key itself when untranslated)."""
+        return self.labels_zh.get(key, key) if lang == "zh" else key
+
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
 
 
 @attrs.frozen(kw_only=True)

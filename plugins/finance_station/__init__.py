@@ -99,6 +99,11 @@ def register_metrics(register):
             title_zh="金融驿站授信",
             title_en="Finance stations: credit",
             compute=card,
+            labels_zh={
+                "consultations": "咨询", "firms served": "服务企业", "firms granted credit": "获授信企业",
+                "credit granted": "授信金额", "inclusive micro-loans": "普惠型小微贷款",
+                "inclusive share": "普惠占比", "mean days to credit": "平均授信天数",
+            },
         )
     )
 

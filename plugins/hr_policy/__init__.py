@@ -64,7 +64,11 @@ def register_metrics(register):
     from .metrics import card
 
     register(MetricSpec(id="hr_policy.outreach", title_zh="政策宣讲", title_en="HR policy outreach",
-                        compute=card))
+                        compute=card, labels_zh={
+                            "sessions": "宣讲会", "firms reached": "覆盖企业", "people attending": "参会人数",
+                            "questions": "问题", "answered on time": "按期答复", "on-time rate": "按期答复率",
+                            "coverage of eligible firms": "符合条件企业覆盖率",
+                        }))
 
 
 @hookimpl

@@ -60,7 +60,13 @@ def register_migrations(register):
 
 @hookimpl
 def register_metrics(register):
-    register(MetricSpec(id="mediation", title_zh="人民调解", title_en="people's mediation", compute=metrics.card))
+    register(MetricSpec(id="mediation", title_zh="人民调解", title_en="people's mediation", compute=metrics.card,
+                        labels_zh={
+                            "disputes received": "受理纠纷", "agreement rate": "调解成功率",
+                            "settled in the grid": "网格化解", "settled in the community": "社区化解",
+                            "settled higher": "上级化解", "mean days to agreement": "平均调解天数",
+                            "performed on time": "按期履行",
+                        }))
 
 
 @hookimpl

@@ -133,8 +133,8 @@ def compute(platform: Platform, actor: Actor, area: str | None = None, since: dt
 
 def card(platform: Platform, actor: Actor, area_code: str, since: dt.date | None,
          until: dt.date | None) -> dict[str, Any]:
-    """The dashboard card (``register_metrics``): label → value. Labels are English, as
-    ``MetricSpec.compute`` is not told the reader's language."""
+    """The dashboard card (``register_metrics``): English label keys → values; the spec's
+    ``labels_zh`` gives the Chinese labels."""
     stats = compute(platform, actor, area_code, since, until)
     ratios = stats.fengqiao_ratios
 

@@ -38,7 +38,8 @@ class DemoPlugin:
     @hookimpl
     def register_metrics(register):
         register(MetricSpec(id="demo.card", title_zh="演示卡片", title_en="Demo card",
-                            compute=lambda platform, actor, area, since, until: {"stations": 7, "area": area}))
+                            compute=lambda platform, actor, area, since, until: {"stations": 7, "area": area},
+                            labels_zh={"stations": "站点数"}))
         register(MetricSpec(id="demo.broken", title_zh="坏卡片", title_en="Broken card",
                             compute=lambda platform, actor, area, since, until: 1 / 0))
 
@@ -91,6 +92,8 @@ async def test_plugin_failure_at_start_is_a_warning_naming_the_plugin(gridgov_ma
         assert any("FailingPlugin" in n and "boom" in n for n in notices(app))
         await app.workers.wait_for_complete()  # the home cards, read on a second connection
         assert len(platform.plugin_failures) == failures
+        cards = {str(card.content) for card in app.screen.query(".plugin-card").results(Static)}
+        assert "站点数: 7\narea: SX01" in cards  # labels in the reader's language where the plugin gives them
         await pilot.press("2")
         await pilot.pause()
         assert "待办" in screen_text(app)

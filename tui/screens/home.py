@@ -232,5 +232,6 @@ class HomeScreen(GridgovScreen):
             text = Text(self.t("home.card_failed", error=outcome), style="red")
             self.notify(self.t("app.plugin_error", plugin=spec.plugin or spec.id, error=outcome), severity="warning")
         else:
-            text = Text("\n".join(f"{label}: {value}" for label, value in outcome.items()) or "—")
+            lines = (f"{spec.label(label, self.app.lang)}: {value}" for label, value in outcome.items())
+            text = Text("\n".join(lines) or "—")
         cards.first(Static).update(text)
