@@ -54,7 +54,8 @@ def report(app: AppContext, area: str, category: str, title: str, description: s
 
 
 @issue.command("list")
-@click.option("--status", multiple=True, help="Only these statuses (repeatable).")
+@click.option("--status", multiple=True, help="Only these statuses (repeatable; default: the open ones).")
+@click.option("--all", "all_states", is_flag=True, help="Closed, rejected and merged cases too.")
 @click.option("--area", metavar="CODE", help="Only cases in this area's subtree.")
 @click.option("--category", metavar="CODE", help="Only this category.")
 @click.option("--overdue", is_flag=True, help="Only open cases past their deadline.")
@@ -65,9 +66,10 @@ def report(app: AppContext, area: str, category: str, title: str, description: s
 @as_option()
 @pass_app
 @reports_errors
-def list_(app: AppContext, status: tuple[str, ...], area: str | None, category: str | None, overdue: bool,
-          search: str | None, limit: int, offset: int, as_json: bool, login: str) -> None:
-    """The actor's cases, soonest due first (a due time marked ! is overdue)."""
+def list_(app: AppContext, status: tuple[str, ...], all_states: bool, area: str | None, category: str | None,
+          overdue: bool, search: str | None, limit: int, offset: int, as_json: bool, login: str) -> None:
+    """The actor's queue: open cases, soonest due first (a due time marked ! is overdue).
+    ``--status`` or ``--all`` lists other states."""
     actor = resolve_actor(app, login)
     platform = app.platform
     if area:
@@ -77,7 +79,8 @@ def list_(app: AppContext, status: tuple[str, ...], area: str | None, category: 
         if value not in states:
             raise ValidationError("--status", f"{value!r} is not a status ({', '.join(sorted(states))})")
     issues = platform.issues.list(actor, area=area, status=list(status), category=category, overdue=overdue,
-                                  search=search, limit=limit, offset=offset)
+                                  open_only=not (status or all_states), search=search, limit=limit,
+                                  offset=offset)
     if as_json:
         echo_json([to_dict(i) for i in issues])
         return
