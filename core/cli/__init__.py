@@ -14,8 +14,20 @@ import click
 
 from ..errors import GridgovError
 from .context import AppContext, get_platform, pass_app
+from .output import (
+    as_option,
+    echo_json,
+    fields_block,
+    parse_day,
+    reports_errors,
+    resolve_actor,
+    table,
+)
 
-__all__ = ["AppContext", "cli", "get_platform", "main", "pass_app"]
+__all__ = [
+    "AppContext", "as_option", "cli", "echo_json", "fields_block", "get_platform", "main", "parse_day", "pass_app",
+    "reports_errors", "resolve_actor", "table",
+]  # fmt: skip
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -8,16 +8,12 @@ core's administrative commands. Amounts are typed as ``12.34`` (yuan), ``300万`
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import unicodedata
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 import attrs
 import click
-from gridgov.core import NotFound, ValidationError
-from gridgov.core.cli import pass_app
+from gridgov.core import ValidationError
+from gridgov.core.cli import echo_json, fields_block, parse_day, pass_app, resolve_actor, table
 
 from .metrics import Figures, figures, require_reader
 from .money import format_short, format_yuan
@@ -32,41 +28,6 @@ from .records import (
     Station,
 )
 from .service import CATEGORY, FinanceService
-
-
-def _actor(app: Any, login: str | None):
-    try:
-        return app.actor(login)
-    except NotFound:
-        raise ValidationError("--as", f"no member has the login {login!r}") from None
-
-
-def _day(value: str | None, field: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(field, f"{value!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
-
-
-def _table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
-    """Columns aligned for terminals that draw Chinese characters two columns wide."""
-    text = [
-        [str(h) for h in headers],
-        *[["" if v is None else str(v) for v in row] for row in rows],
-    ]
-    widths = [max(_width(r[i]) for r in text) for i in range(len(headers))]
-    return "\n".join("  ".join(c + " " * (w - _width(c)) for c, w in zip(r, widths, strict=True)).rstrip()
-                     for r in text)  # fmt: skip
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def _label(names: dict[str, tuple[str, str]], key: str, lang: str) -> str:
@@ -103,23 +64,23 @@ def finance() -> None:
 @pass_app
 def stations_cmd(app, area, since, until, as_json, login) -> None:
     """Stations with their cluster, partners and figures."""
-    actor = _actor(app, login)
+    actor = resolve_actor(app, login)
     platform = app.platform
     require_reader(platform, actor, area)
-    first, last = _day(since, "--since"), _day(until, "--until")
+    first, last = parse_day(since, "--since"), parse_day(until, "--until")
     service = FinanceService(platform)
     listed = [
         (s, figures(platform, station=s.code, since=first, until=last))
         for s in service.stations(area=area)
     ]
     if as_json:
-        _echo_json([{**attrs.asdict(s), **f.as_dict()} for s, f in listed])
+        echo_json([{**attrs.asdict(s), **f.as_dict()} for s, f in listed])
         return
     zh = app.lang == "zh"
     headers = (("驿站", "名称", "产业", "区域", "咨询", "授信企业", "授信", "普惠") if zh else
                ("station", "name", "cluster", "area", "consultations", "firms granted", "credit", "inclusive"))  # fmt: skip
     click.echo(
-        _table(
+        table(
             headers,
             [
                 (
@@ -168,7 +129,7 @@ def station_add(app, code, name, area, host, cluster, partners, login) -> None:
         cluster=cluster,
         partners=list(partners),
     )
-    FinanceService(app.platform).add_station(_actor(app, login), station)
+    FinanceService(app.platform).add_station(resolve_actor(app, login), station)
     click.echo(code)
 
 
@@ -191,11 +152,11 @@ def station_add(app, code, name, area, host, cluster, partners, login) -> None:
 @pass_app
 def queue(app, station, statuses, limit, offset, as_json, login) -> None:
     """A station's consultations, oldest first."""
-    actor = _actor(app, login)
+    actor = resolve_actor(app, login)
     service = FinanceService(app.platform)
     items = service.queue(actor, station, status=list(statuses) or None, limit=limit, offset=offset)
     if as_json:
-        _echo_json([_consultation_dict(c) for c in items])
+        echo_json([_consultation_dict(c) for c in items])
         return
     zh = app.lang == "zh"
     headers = (
@@ -203,7 +164,7 @@ def queue(app, station, statuses, limit, offset, as_json, login) -> None:
         if zh
         else ("id", "status", "need", "enterprise", "asked", "institution", "granted", "opened")
     )
-    click.echo(_table(headers, [(c.id, _label(STATUS_NAMES, c.status, app.lang), _label(NEED_NAMES, c.need, app.lang),
+    click.echo(table(headers, [(c.id, _label(STATUS_NAMES, c.status, app.lang), _label(NEED_NAMES, c.need, app.lang),
                                  c.enterprise, format_short(c.amount_asked) if c.amount_asked is not None else "",
                                  c.institution, format_short(c.granted_amount) if c.granted_amount else "",
                                  c.opened_at.strftime("%Y-%m-%d %H:%M")) for c in items]))  # fmt: skip
@@ -216,12 +177,12 @@ def queue(app, station, statuses, limit, offset, as_json, login) -> None:
 @pass_app
 def show(app, consultation_id, as_json, login) -> None:
     """A consultation, with its firm and the actions open to it."""
-    actor = _actor(app, login)
+    actor = resolve_actor(app, login)
     service = FinanceService(app.platform)
     c = service.get(actor, consultation_id)
     firm = service.enterprise(c.enterprise)
     if as_json:
-        _echo_json(
+        echo_json(
             {
                 **_consultation_dict(c),
                 "enterprise_name": firm.name,
@@ -296,7 +257,7 @@ def intake(
     login,
 ) -> None:
     """Take in a consultation; prints its id."""
-    actor = _actor(app, login)
+    actor = resolve_actor(app, login)
     platform = app.platform
     if issue_id is not None:
         issue = platform.issues.get(actor, issue_id)
@@ -325,7 +286,7 @@ def report_need(
 ) -> None:
     """Report a financing need found on a visit: a case that opens a consultation.
     Prints the case id and the consultation id."""
-    actor = _actor(app, login)
+    actor = resolve_actor(app, login)
     platform = app.platform
     payload = {
         k: v
@@ -357,7 +318,7 @@ def report_need(
 def refer(app, consultation_id, institution, note, login) -> None:
     """Refer the firm to a partner institution."""
     c = FinanceService(app.platform).refer(
-        _actor(app, login), consultation_id, institution, note=note
+        resolve_actor(app, login), consultation_id, institution, note=note
     )
     click.echo(f"{c.id} {c.status} {c.institution}")
 
@@ -378,7 +339,7 @@ def refer(app, consultation_id, institution, note, login) -> None:
 @pass_app
 def grant(app, consultation_id, amount, inclusive, institution, note, login) -> None:
     """Record credit granted (answers the linked case)."""
-    c = FinanceService(app.platform).grant(_actor(app, login), consultation_id, amount, inclusive=inclusive,
+    c = FinanceService(app.platform).grant(resolve_actor(app, login), consultation_id, amount, inclusive=inclusive,
                                            institution=institution, note=note)  # fmt: skip
     click.echo(f"{c.id} {c.status} {format_yuan(c.granted_amount)}")
 
@@ -390,7 +351,7 @@ def grant(app, consultation_id, amount, inclusive, institution, note, login) -> 
 @pass_app
 def decline(app, consultation_id, reason, login) -> None:
     """Record that no credit was granted, and why."""
-    c = FinanceService(app.platform).decline(_actor(app, login), consultation_id, reason)
+    c = FinanceService(app.platform).decline(resolve_actor(app, login), consultation_id, reason)
     click.echo(f"{c.id} {c.status}")
 
 
@@ -401,7 +362,7 @@ def decline(app, consultation_id, reason, login) -> None:
 @pass_app
 def withdraw(app, consultation_id, reason, login) -> None:
     """Record that the firm withdrew."""
-    c = FinanceService(app.platform).withdraw(_actor(app, login), consultation_id, reason)
+    c = FinanceService(app.platform).withdraw(resolve_actor(app, login), consultation_id, reason)
     click.echo(f"{c.id} {c.status}")
 
 
@@ -412,9 +373,9 @@ def withdraw(app, consultation_id, reason, login) -> None:
 @pass_app
 def firm(app, enterprise, as_json, login) -> None:
     """A firm's consultations across stations (by code or USCC)."""
-    org, items = FinanceService(app.platform).history(_actor(app, login), enterprise)
+    org, items = FinanceService(app.platform).history(resolve_actor(app, login), enterprise)
     if as_json:
-        _echo_json(
+        echo_json(
             {
                 "enterprise": org.code,
                 "name": org.name,
@@ -426,7 +387,7 @@ def firm(app, enterprise, as_json, login) -> None:
         )
         return
     click.echo(f"{org.name}  {org.uscc}  {org.industry or ''}  {org.size or ''}")
-    click.echo(_table(("id", "station", "status", "need", "asked", "granted", "opened"),
+    click.echo(table(("id", "station", "status", "need", "asked", "granted", "opened"),
                       [(c.id, c.station, _label(STATUS_NAMES, c.status, app.lang), _label(NEED_NAMES, c.need, app.lang),
                         format_short(c.amount_asked) if c.amount_asked is not None else "",
                         format_short(c.granted_amount) if c.granted_amount else "",
@@ -445,10 +406,10 @@ def firm(app, enterprise, as_json, login) -> None:
 @pass_app
 def visit(app, enterprise, day, station, note, login) -> None:
     """Record the service team's visit to a firm (the acting member visited)."""
-    actor = _actor(app, login)
+    actor = resolve_actor(app, login)
     service = FinanceService(app.platform)
     record = OutreachVisit(enterprise=service.enterprise(enterprise).code, officer=actor.login, station=station,
-                           visited_on=_day(day, "--date"), note=note)  # fmt: skip
+                           visited_on=parse_day(day, "--date"), note=note)  # fmt: skip
     click.echo(service.record_visit(actor, record).id)
 
 
@@ -462,9 +423,9 @@ def visit(app, enterprise, day, station, note, login) -> None:
 @pass_app
 def event(app, name, day, station, institutions, firms, login) -> None:
     """Record a "finance for the people" event."""
-    record = FinanceEvent(name=name, held_on=_day(day, "--date"), station=station,
+    record = FinanceEvent(name=name, held_on=parse_day(day, "--date"), station=station,
                           institutions=list(institutions), firms=list(firms))  # fmt: skip
-    click.echo(FinanceService(app.platform).record_event(_actor(app, login), record).id)
+    click.echo(FinanceService(app.platform).record_event(resolve_actor(app, login), record).id)
 
 
 @finance.command("events")
@@ -473,12 +434,12 @@ def event(app, name, day, station, institutions, firms, login) -> None:
 @pass_app
 def events(app, as_json, login) -> None:
     """The "finance for the people" events, oldest first."""
-    items = FinanceService(app.platform).events(_actor(app, login))
+    items = FinanceService(app.platform).events(resolve_actor(app, login))
     if as_json:
-        _echo_json([attrs.asdict(e) for e in items])
+        echo_json([attrs.asdict(e) for e in items])
         return
     click.echo(
-        _table(
+        table(
             ("id", "date", "station", "institutions", "firms", "name"),
             [
                 (e.id, e.held_on, e.station, len(e.institutions), len(e.firms), e.name)
@@ -495,12 +456,12 @@ def events(app, as_json, login) -> None:
 @pass_app
 def visits(app, enterprise, as_json, login) -> None:
     """The service team's visits to firms, oldest first."""
-    items = FinanceService(app.platform).visits(_actor(app, login), enterprise=enterprise)
+    items = FinanceService(app.platform).visits(resolve_actor(app, login), enterprise=enterprise)
     if as_json:
-        _echo_json([attrs.asdict(v) for v in items])
+        echo_json([attrs.asdict(v) for v in items])
         return
     click.echo(
-        _table(
+        table(
             ("id", "date", "firm", "officer", "station", "note"),
             [(v.id, v.visited_on, v.enterprise, v.officer, v.station, v.note) for v in items],
         )
@@ -534,8 +495,7 @@ def _render(f: Figures, lang: str) -> str:
         "events": f.events, "visits": f.visits,
     }  # fmt: skip
     rows = [(zh if lang == "zh" else en, values[key]) for key, zh, en in _FIGURE_LABELS]
-    width = max(_width(label) for label, _ in rows) + 2
-    return "\n".join(label + " " * (width - _width(label)) + str(value) for label, value in rows)
+    return fields_block(rows)
 
 
 @finance.command("stats")
@@ -550,10 +510,10 @@ def _render(f: Figures, lang: str) -> str:
 def stats(app, station, area, since, until, by_station, as_json, login) -> None:
     """Consultations, firms served and granted credit, credit and its inclusive share, mean
     days from consultation to credit."""
-    actor = _actor(app, login)
+    actor = resolve_actor(app, login)
     platform = app.platform
     require_reader(platform, actor, area)
-    first, last = _day(since, "--since"), _day(until, "--until")
+    first, last = parse_day(since, "--since"), parse_day(until, "--until")
     if first and last and last <= first:
         raise ValidationError("--until", f"{last} is not after --since {first}")
     service = FinanceService(platform)
@@ -578,11 +538,11 @@ def stats(app, station, area, since, until, by_station, as_json, login) -> None:
         }
         if by_station:
             data["stations"] = [{"station": s.code, "name": s.name, **f.as_dict()} for s, f in rows]
-        _echo_json(data)
+        echo_json(data)
         return
     click.echo(_render(total, app.lang))
     if by_station:
         click.echo("")
-        click.echo(_table(("station", "consultations", "firms granted", "credit", "inclusive"),
+        click.echo(table(("station", "consultations", "firms granted", "credit", "inclusive"),
                           [(s.code, f.consultations, f.firms_granted, format_short(f.credit_fen),
                             format_short(f.inclusive_fen)) for s, f in rows]))  # fmt: skip

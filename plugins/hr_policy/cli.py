@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
 import attrs
 import click
 from gridgov.core import ValidationError
-from gridgov.core.cli import pass_app
+from gridgov.core.cli import echo_json, parse_day, pass_app
 
 from .bureau import ensure_bureau
 from .eligibility import describe
@@ -18,19 +17,6 @@ from .service import HrPolicyService
 
 AS = click.option("--as", "login", default=None, help="Act as this member (default: the local operator).")
 JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-
-
-def _echo_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-def _date(value: str | None, field: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(field, f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
 def _rules(text: str | None) -> dict[str, Any] | None:
@@ -48,7 +34,7 @@ def _service(app) -> HrPolicyService:
 
 def _notices_out(app, notices, as_json: bool) -> None:
     if as_json:
-        _echo_json([attrs.asdict(n) for n in notices])
+        echo_json([attrs.asdict(n) for n in notices])
         return
     click.echo(f"notice list: {len(notices)} firms")
     for n in notices:
@@ -88,7 +74,7 @@ def policy_list(app, topic: str | None, in_force: bool, as_json: bool) -> None:
     svc = _service(app)
     found = svc.policies(topic=topic, in_force_on=svc.today() if in_force else None)
     if as_json:
-        _echo_json([attrs.asdict(p) for p in found])
+        echo_json([attrs.asdict(p) for p in found])
         return
     for p in found:
         until = p.effective_until or "…"
@@ -103,7 +89,7 @@ def policy_list(app, topic: str | None, in_force: bool, as_json: bool) -> None:
 def policy_show(app, code: str, as_json: bool) -> None:
     p = _service(app).policy(code)
     if as_json:
-        _echo_json(attrs.asdict(p))
+        echo_json(attrs.asdict(p))
         return
     click.echo(f"{p.code} v{p.version}  {p.title_zh} / {p.title_en}")
     click.echo(f"topic: {topic_name(p.topic, app.lang)}; department: {p.department}; "
@@ -130,7 +116,7 @@ def policy_add(app, code, title_zh, title_en, topic, department, effective_from,
                summary, login, as_json) -> None:
     """Publish a policy; prints the notice list of firms to reach."""
     record = Policy(code=code, title_zh=title_zh, title_en=title_en, topic=topic, department=department,
-                    effective_from=_date(effective_from, "from"), effective_until=_date(effective_until, "until"),
+                    effective_from=parse_day(effective_from, "from"), effective_until=parse_day(effective_until, "until"),
                     rules=_rules(rules), summary=summary)
     _notices_out(app, _service(app).publish(app.actor(login), record), as_json)
 
@@ -150,7 +136,7 @@ def policy_change(app, code, title_zh, title_en, effective_until, rules, summary
     changes: dict[str, Any] = {k: v for k, v in (("title_zh", title_zh), ("title_en", title_en),
                                                   ("summary", summary)) if v is not None}
     if effective_until is not None:
-        changes["effective_until"] = _date(effective_until, "until")
+        changes["effective_until"] = parse_day(effective_until, "until")
     if rules is not None:
         changes["rules"] = _rules(rules)
     if not changes:
@@ -181,7 +167,7 @@ def firm_view(app, firm: str, all_policies: bool, login: str | None, as_json: bo
     """The policies a firm may qualify for, and why."""
     judged = _service(app).policies_for_firm(app.actor(login), firm, all_policies=all_policies)
     if as_json:
-        _echo_json([{"policy": p.code, "eligible": v.eligible,
+        echo_json([{"policy": p.code, "eligible": v.eligible,
                      "reasons": [attrs.asdict(r) for r in v.reasons]} for p, v in judged])
         return
     for p, v in judged:
@@ -204,7 +190,7 @@ def candidates(app, policy_code, area, include_reached, limit, login, as_json) -
     found = _service(app).candidates(app.actor(login), policy_code, area=area, include_reached=include_reached)
     found = found[:limit] if limit else found
     if as_json:
-        _echo_json([{"firm": f.code, "name": f.name, "area": f.area_code,
+        echo_json([{"firm": f.code, "name": f.name, "area": f.area_code,
                      "reasons": [r.text(app.lang) for r in v.reasons]} for f, v in found])
         return
     click.echo(f"{len(found)} firms")
@@ -239,7 +225,7 @@ def session_plan(app, title, held_on, venue_area, venue, hosts, policies, invite
     firms = list(invite)
     if invite_eligible:
         firms += [c.firm.code for c in svc.invitation_list(actor, policies, area=venue_area, limit=invite_eligible)]
-    made = svc.plan_session(actor, title=title, held_on=_date(held_on, "date"), venue_area=venue_area,
+    made = svc.plan_session(actor, title=title, held_on=parse_day(held_on, "date"), venue_area=venue_area,
                             venue=venue, hosts=hosts, policies=policies, invite=firms)
     click.echo(f"{made.id}\tinvited {len(svc.attendance(made.id))}")
 
@@ -252,7 +238,7 @@ def session_list(app, area: str | None, as_json: bool) -> None:
     svc = _service(app)
     found = svc.sessions(area=area)
     if as_json:
-        _echo_json([attrs.asdict(s) for s in found])
+        echo_json([attrs.asdict(s) for s in found])
         return
     for s in found:
         rows = svc.attendance(s.id)
@@ -270,7 +256,7 @@ def session_show(app, session_id: int, as_json: bool) -> None:
     s = svc.session(session_id)
     rows = svc.attendance(session_id)
     if as_json:
-        _echo_json({**attrs.asdict(s), "attendance": [attrs.asdict(a) for a in rows]})
+        echo_json({**attrs.asdict(s), "attendance": [attrs.asdict(a) for a in rows]})
         return
     click.echo(f"{s.id} {s.title} — {s.held_on} at {s.venue} ({s.venue_area}), {s.status}")
     click.echo(f"hosts: {', '.join(s.hosts)}; policies: {', '.join(s.policies)}")
@@ -325,7 +311,7 @@ def question_raise(app, session_id, firm, text, policy, topic, asked_by, login) 
 def question_list(app, status, overdue, login, as_json) -> None:
     found = _service(app).questions(app.actor(login), status=status, overdue=overdue)
     if as_json:
-        _echo_json([attrs.asdict(q) for q in found])
+        echo_json([attrs.asdict(q) for q in found])
         return
     for q in found:
         click.echo(f"{q.id}\tissue {q.issue_id}\t{q.status}\tdue {q.due_at or '-'}\t{q.firm}\t{q.text[:40]}")
@@ -373,9 +359,9 @@ def stats(app, area, since, until, login, as_json) -> None:
     """Sessions, firms reached, people, questions answered on time, coverage per policy."""
     from .metrics import compute
 
-    m = compute(app.platform, app.actor(login), area, _date(since, "since"), _date(until, "until")).as_dict()
+    m = compute(app.platform, app.actor(login), area, parse_day(since, "since"), parse_day(until, "until")).as_dict()
     if as_json:
-        _echo_json(m)
+        echo_json(m)
         return
     for key in ("sessions", "firms_invited", "firms_reached", "people", "questions", "answered",
                 "answered_on_time", "open_overdue", "answer_rate", "on_time_rate", "coverage_rate"):
