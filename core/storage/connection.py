@@ -9,6 +9,7 @@ when another process commits between its read and its write.
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import sqlite_utils
@@ -28,7 +29,24 @@ def connect(path: str | Path, *, synchronous: str = "NORMAL") -> sqlite_utils.Da
     )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if str(path) != ":memory:":
-        conn.execute("PRAGMA journal_mode = WAL")
+        _enter_wal(conn)
     conn.execute(f"PRAGMA synchronous = {synchronous}")
     conn.execute("PRAGMA foreign_keys = ON")
     return sqlite_utils.Database(conn, execute_plugins=False)
+
+
+def _enter_wal(conn: sqlite3.Connection) -> None:
+    """Switch to WAL, waiting for a process that is creating the same database.
+
+    Changing the journal mode needs an exclusive lock and SQLite does not wait for it with
+    the busy handler, so two processes opening a new file at once would see "database is
+    locked"; a database already in WAL answers at once."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
