@@ -118,12 +118,11 @@ class Actor:
         return [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
 
     def orgs_for(self, permission: str) -> list[str]:
-        """Organisations whose cases ``permission`` covers: org-scoped grants, and the
-        actor's own organisation when the permission is held at all."""
-        orgs = {g.org_code for g in self.grants if g.org_code and g.allows(permission)}
-        if self.org_code and self.has(permission):
-            orgs.add(self.org_code)
-        return sorted(orgs)
+        """Organisations whose cases ``permission`` covers: those of org-scoped grants.
+
+        Belonging to an organisation is not enough: a grid worker employed by an agency sees
+        his grid, not every case dispatched to the agency district-wide."""
+        return sorted({g.org_code for g in self.grants if g.org_code and g.allows(permission)})
 
     def covers(self, permission: str, path: str | None) -> bool:
         """``permission`` holds over the area at ``path``."""

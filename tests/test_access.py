@@ -273,3 +273,17 @@ def test_masked_personal_data_cannot_overwrite_the_real_number(gridgov_platform,
     with pytest.raises(ValidationError, match="id_number: is a masked value"):
         gridgov_platform.members.add(Actor.system(), Member(login="copy01", name="复制", id_number="440307********1234"))
     assert gridgov_platform.members.get(Actor.system(), "resident01", unmask_reason="check").phone == "13812341234"
+
+
+def test_belonging_to_an_agency_does_not_open_its_cases_district_wide(gridgov_platform, gridgov_actors):
+    system = Actor.system()
+    gridgov_platform.members.add(system, Member(login="worker_in_zjj", name="住建局网格员", org_code="ZJJ"))
+    gridgov_platform.members.assign(system, RoleAssignment(login="worker_in_zjj", post="grid_worker", area_code="SX02"))
+    far = _report(gridgov_platform, gridgov_actors["worker_bnk01"], "BNK01")
+    gridgov_platform.issues.act(system, far.id, "register")
+    gridgov_platform.issues.act(system, far.id, "dispatch", org="ZJJ")
+    worker = gridgov_platform.actor("worker_in_zjj")
+    assert far.id not in [i.id for i in gridgov_platform.issues.list(worker, status=["dispatched"])]
+    with pytest.raises(AccessDenied):
+        gridgov_platform.issues.get(worker, far.id)
+    assert gridgov_platform.issues.get(gridgov_actors["handler_zjj"], far.id).assignee_org == "ZJJ"
