@@ -27,7 +27,7 @@ from gridgov.core import (
 )
 from gridgov.core import demo_vocabulary as vocab
 from gridgov.core.cli import _load_commands, cli
-from gridgov.core.services.transfer import KINDS, field_names
+from gridgov.core.services.transfer_records import KINDS, field_names
 from gridgov.core.storage.store import CORE_TABLES
 from gridgov.core.testing import Clock
 
@@ -454,11 +454,11 @@ def test_import_reports_progress_in_order(db):
 
 
 def test_the_fast_row_encoding_matches_the_workflows(tmp_path):
-    from gridgov.core.services.transfer import RECEIVED, _encoded, fast_issue_row
+    from gridgov.core.services.transfer_records import RECEIVED, encoded_row, fast_issue_row
     from gridgov.core.workflow import event_row, issue_row, to_row_json
 
     with Platform(populated(tmp_path / "source.db")) as platform:
         for issue in platform.issues.iter_all():
             assert fast_issue_row(issue) == issue_row(issue)
             for event in platform.issues.events(SYSTEM, issue.id):
-                assert {**_encoded(event), "metrics": to_row_json(RECEIVED)} == event_row(event, RECEIVED)
+                assert {**encoded_row(event), "metrics": to_row_json(RECEIVED)} == event_row(event, RECEIVED)

@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from ..errors import ValidationError
-from ..services.transfer import FORMATS, KINDS, format_of
+from ..services.transfer_records import FORMATS, KINDS, format_of
 from . import cli
 from .context import AppContext, pass_app
 from .output import as_option, reports_errors, resolve_actor
