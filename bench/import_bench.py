@@ -31,7 +31,7 @@ from common import (
 )
 from gridgov.core import Actor
 from gridgov.core.demo import load_demo
-from gridgov.core.storage.store import EVENT_COLUMNS, ISSUE_COLUMNS
+from gridgov.core.storage.issue_rows import EVENT_COLUMNS, ISSUE_COLUMNS
 
 
 def empty_deployment(work: Path) -> Path:

@@ -20,7 +20,7 @@ import sqlite3
 
 from common import demo_database, emit, log, machine, median_ms, open_platform, size_mb
 from gridgov.core.demo import DEMO_END, demo_logins
-from gridgov.core.storage.store import subtree_bounds
+from gridgov.core.storage.issue_rows import subtree_bounds
 
 _PLAIN_PAGE = ("SELECT * FROM issue WHERE area_path >= ? AND area_path < ? AND is_open = 1 "
                "ORDER BY due_at IS NULL, due_at, id LIMIT 50")

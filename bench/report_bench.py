@@ -22,7 +22,7 @@ from common import copy_database, demo_database, emit, log, machine, plain_conne
 from gridgov.core import Platform, PluginHost
 from gridgov.core import demo_vocabulary as vocab
 from gridgov.core.demo import DEMO_END, demo_logins
-from gridgov.core.storage.store import EVENT_COLUMNS, ISSUE_COLUMNS
+from gridgov.core.storage.issue_rows import EVENT_COLUMNS, ISSUE_COLUMNS
 
 CATEGORIES = ("road.repair", "environment.sanitation", "facility.repair", "parking", "noise", "greening")
 

@@ -191,7 +191,7 @@ def test_large_scope_queue_pages_like_the_small_scope_plan(gridgov_platform, gri
     exactly the pages and counts of the plan used for small scopes."""
     import random
 
-    from gridgov.core.storage import store as store_module
+    from gridgov.core.storage import issue_rows as store_module
 
     platform, rng = gridgov_platform, random.Random(7)
     reporter, desk = gridgov_actors["worker_sx01"], gridgov_actors["dispatcher_sx"]
