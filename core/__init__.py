@@ -49,6 +49,14 @@ from .registry import Category, MetricSpec, PaletteCommand, Route, ScreenSpec  #
 from .services.metrics import Metrics  # noqa: E402
 from .sla import SlaBook, SlaRule, WorkCalendar  # noqa: E402
 from .storage import Migrations, SchemaEditor, Table  # noqa: E402
+from .validators import (  # noqa: E402
+    valid_choice,
+    valid_code,
+    valid_count,
+    valid_id_number,
+    valid_phone,
+    valid_text,
+)
 from .workflow import OPEN_STATES, STATES, TERMINAL_STATES, Transition  # noqa: E402
 
 __all__ = [
@@ -61,5 +69,6 @@ __all__ = [
     "Table", "Transition", "TransitionRefused", "ValidationError", "WorkCalendar",
     "default_db_path", "from_dict", "hookimpl", "id_number_problem", "make_id_number",
     "make_uscc", "mask_id_number", "mask_phone", "phone_problem", "to_dict", "uscc_problem",
+    "valid_choice", "valid_code", "valid_count", "valid_id_number", "valid_phone", "valid_text",
     "__version__",
 ]  # fmt: skip

@@ -16,9 +16,16 @@ from typing import Any
 import attrs
 
 from .errors import ValidationError
-from .identifiers import id_number_problem, phone_problem, uscc_problem
+from .identifiers import uscc_problem
+from .validators import (
+    valid_choice,
+    valid_code,
+    valid_count,
+    valid_id_number,
+    valid_phone,
+    valid_text,
+)
 
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9_.-]{1,63}$")
 
 DEFAULT_LEVELS = ("district", "subdistrict", "community", "grid", "building")
@@ -59,55 +66,9 @@ PAIRING_KINDS = (
 )
 
 
-# A value with ``*`` is a masked view of personal data (``138****1234``): records handed to
-# actors without the unmask permission carry it, so the validators let it through.
-
-
 def _check(field: str, problem: str | None) -> None:
     if problem:
         raise ValidationError(field, problem)
-
-
-def _code(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
-    if value is None:
-        return
-    if not isinstance(value, str) or not _CODE.match(value):
-        raise ValidationError(
-            attribute.name, f"{value!r} is not a code (letters, digits, _ . - ; at most 64)"
-        )
-
-
-def _text(max_len: int) -> Callable[[Any, attrs.Attribute, str], None]:
-    def check(_inst: Any, attribute: attrs.Attribute, value: str) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise ValidationError(attribute.name, "must not be empty")
-        if len(value) > max_len:
-            raise ValidationError(attribute.name, f"is {len(value)} characters, at most {max_len}")
-
-    return check
-
-
-def _one_of(choices: tuple[str, ...]) -> Callable[[Any, attrs.Attribute, str | None], None]:
-    def check(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
-        if value is not None and value not in choices:
-            raise ValidationError(attribute.name, f"{value!r} is not one of {', '.join(choices)}")
-
-    return check
-
-
-def _non_negative(_inst: Any, attribute: attrs.Attribute, value: int | None) -> None:
-    if value is not None and (not isinstance(value, int) or value < 0):
-        raise ValidationError(attribute.name, f"must be a whole number ≥ 0, got {value!r}")
-
-
-def _phone(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
-    if value and "*" not in value:
-        _check(attribute.name, phone_problem(value))
-
-
-def _id_number(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
-    if value and "*" not in value:
-        _check(attribute.name, id_number_problem(value))
 
 
 def _dates_in_order(start: str, end: str) -> Callable[[Any], None]:
@@ -123,13 +84,13 @@ def _dates_in_order(start: str, end: str) -> Callable[[Any], None]:
 class Area:
     """A node of the area tree. ``path`` is the materialised path of codes, e.g. ``/LG/PH/``."""
 
-    code: str = attrs.field(validator=_code)
-    name: str = attrs.field(validator=_text(100))
-    level: str = attrs.field(validator=_text(40))
-    parent_code: str | None = attrs.field(default=None, validator=_code)
+    code: str = attrs.field(validator=valid_code)
+    name: str = attrs.field(validator=valid_text(100))
+    level: str = attrs.field(validator=valid_text(40))
+    parent_code: str | None = attrs.field(default=None, validator=valid_code)
     path: str = ""
-    population: int | None = attrs.field(default=None, validator=_non_negative)
-    households: int | None = attrs.field(default=None, validator=_non_negative)
+    population: int | None = attrs.field(default=None, validator=valid_count)
+    households: int | None = attrs.field(default=None, validator=valid_count)
     version: int = 1
 
     def __attrs_post_init__(self) -> None:
@@ -145,15 +106,15 @@ class Area:
 class Organisation:
     """An agency, party organisation, enterprise, property company, bank, law firm…"""
 
-    code: str = attrs.field(validator=_code)
-    name: str = attrs.field(validator=_text(200))
-    kind: str = attrs.field(validator=_one_of(ORGANISATION_KINDS))
-    area_code: str | None = attrs.field(default=None, validator=_code)
-    parent_code: str | None = attrs.field(default=None, validator=_code)
+    code: str = attrs.field(validator=valid_code)
+    name: str = attrs.field(validator=valid_text(200))
+    kind: str = attrs.field(validator=valid_choice(ORGANISATION_KINDS, optional=True))
+    area_code: str | None = attrs.field(default=None, validator=valid_code)
+    parent_code: str | None = attrs.field(default=None, validator=valid_code)
     uscc: str | None = attrs.field(default=None)
     industry: str | None = None
-    size: str | None = attrs.field(default=None, validator=_one_of(ENTERPRISE_SIZES))
-    headcount: int | None = attrs.field(default=None, validator=_non_negative)
+    size: str | None = attrs.field(default=None, validator=valid_choice(ENTERPRISE_SIZES, optional=True))
+    headcount: int | None = attrs.field(default=None, validator=valid_count)
     profile: dict[str, Any] = attrs.field(factory=dict)
     version: int = 1
 
@@ -174,13 +135,13 @@ class Member:
     """A person using or served by the platform; phone and ID number are personal data."""
 
     login: str = attrs.field()
-    name: str = attrs.field(validator=_text(60))
-    org_code: str | None = attrs.field(default=None, validator=_code)
+    name: str = attrs.field(validator=valid_text(60))
+    org_code: str | None = attrs.field(default=None, validator=valid_code)
     party_member: bool = False
     in_service: bool = False
-    home_area: str | None = attrs.field(default=None, validator=_code)
-    phone: str | None = attrs.field(default=None, validator=_phone)
-    id_number: str | None = attrs.field(default=None, validator=_id_number)
+    home_area: str | None = attrs.field(default=None, validator=valid_code)
+    phone: str | None = attrs.field(default=None, validator=valid_phone)
+    id_number: str | None = attrs.field(default=None, validator=valid_id_number)
     active: bool = True
     version: int = 1
 
@@ -201,9 +162,9 @@ class RoleAssignment:
     """A post held by a member over an area subtree or an organisation, between two dates."""
 
     login: str
-    post: str = attrs.field(validator=_text(60))
-    area_code: str | None = attrs.field(default=None, validator=_code)
-    org_code: str | None = attrs.field(default=None, validator=_code)
+    post: str = attrs.field(validator=valid_text(60))
+    area_code: str | None = attrs.field(default=None, validator=valid_code)
+    org_code: str | None = attrs.field(default=None, validator=valid_code)
     starts: dt.date | None = None
     ends: dt.date | None = None
     duties: str = ""
@@ -222,10 +183,10 @@ class RoleAssignment:
 class Pairing:
     """A standing link between an organisation or member and an area or a household."""
 
-    kind: str = attrs.field(validator=_one_of(PAIRING_KINDS))
-    org_code: str | None = attrs.field(default=None, validator=_code)
+    kind: str = attrs.field(validator=valid_choice(PAIRING_KINDS, optional=True))
+    org_code: str | None = attrs.field(default=None, validator=valid_code)
     member_login: str | None = None
-    area_code: str | None = attrs.field(default=None, validator=_code)
+    area_code: str | None = attrs.field(default=None, validator=valid_code)
     household: str | None = None
     starts: dt.date | None = None
     ends: dt.date | None = None
@@ -246,8 +207,8 @@ class DualRegistration:
     """A member registered both with the paired community and with the home community."""
 
     login: str
-    paired_community: str = attrs.field(validator=_code)
-    home_community: str = attrs.field(validator=_code)
+    paired_community: str = attrs.field(validator=valid_code)
+    home_community: str = attrs.field(validator=valid_code)
     registered_on: dt.date
     id: int | None = None
 
@@ -261,18 +222,18 @@ class Issue:
     """
 
     id: int | None = None
-    title: str = attrs.field(validator=_text(200))
+    title: str = attrs.field(validator=valid_text(200))
     description: str = attrs.field(default="", validator=attrs.validators.max_len(10_000))
-    category: str = attrs.field(validator=_text(80))
-    priority: str = attrs.field(default="normal", validator=_one_of(PRIORITIES))
-    area_code: str = attrs.field(validator=_code)
+    category: str = attrs.field(validator=valid_text(80))
+    priority: str = attrs.field(default="normal", validator=valid_choice(PRIORITIES, optional=True))
+    area_code: str = attrs.field(validator=valid_code)
     area_path: str = ""
     handling_area: str | None = None
     level: str | None = None
-    source: str = attrs.field(default="visit", validator=_one_of(SOURCES))
+    source: str = attrs.field(default="visit", validator=valid_choice(SOURCES, optional=True))
     reporter: str | None = None
     requester_name: str | None = None
-    requester_phone: str | None = attrs.field(default=None, validator=_phone)
+    requester_phone: str | None = attrs.field(default=None, validator=valid_phone)
     status: str = "reported"
     assignee_org: str | None = None
     assignee_member: str | None = None
@@ -284,7 +245,7 @@ class Issue:
     closed_at: dt.datetime | None = None
     response_due: dt.datetime | None = None
     resolve_due: dt.datetime | None = None
-    rating: str | None = attrs.field(default=None, validator=_one_of(RATINGS))
+    rating: str | None = attrs.field(default=None, validator=valid_choice(RATINGS, optional=True))
     merged_into: int | None = None
     rework_count: int = 0
     return_count: int = 0

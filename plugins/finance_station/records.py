@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Any
 
 import attrs
-from gridgov.core import ValidationError
+from gridgov.core import ValidationError, valid_choice, valid_code, valid_text
 
 from .money import check_fen
 
@@ -56,32 +55,6 @@ REFERRAL_TYPES = {
 CREDIT_TYPES = ("bank", "insurer")
 INCLUSIVE_SIZES = ("small", "micro")
 
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
-
-def _code(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
-    if value is not None and (not isinstance(value, str) or not _CODE.match(value)):
-        raise ValidationError(
-            attribute.name, f"{value!r} is not a code (letters, digits, _ . - ; at most 64)"
-        )
-
-
-def _text(max_len: int):
-    def check(_inst: Any, attribute: attrs.Attribute, value: str) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise ValidationError(attribute.name, "must not be empty")
-        if len(value) > max_len:
-            raise ValidationError(attribute.name, f"is {len(value)} characters, at most {max_len}")
-
-    return check
-
-
-def _one_of(choices: tuple[str, ...]):
-    def check(_inst: Any, attribute: attrs.Attribute, value: str) -> None:
-        if value not in choices:
-            raise ValidationError(attribute.name, f"{value!r} is not one of {', '.join(choices)}")
-
-    return check
 
 
 def _fen(_inst: Any, attribute: attrs.Attribute, value: int | None) -> None:
@@ -113,16 +86,16 @@ def _day(value: Any) -> dt.date:
 class Station:
     """An offline finance station (金融驿站) serving one industry cluster from an area."""
 
-    code: str = attrs.field(validator=_code)
-    name: str = attrs.field(validator=_text(100))
-    area_code: str = attrs.field(validator=_code)
-    host_org: str = attrs.field(validator=_code)
-    cluster: str = attrs.field(validator=_text(40))
+    code: str = attrs.field(validator=valid_code)
+    name: str = attrs.field(validator=valid_text(100))
+    area_code: str = attrs.field(validator=valid_code)
+    host_org: str = attrs.field(validator=valid_code)
+    cluster: str = attrs.field(validator=valid_text(40))
     partners: tuple[str, ...] = attrs.field(converter=_codes, factory=tuple)
 
     def __attrs_post_init__(self) -> None:
         for code in self.partners:
-            _code(self, attrs.fields(Station).partners, code)
+            valid_code(self, attrs.fields(Station).partners, code)
         if len(set(self.partners)) != len(self.partners):
             raise ValidationError("partners", "lists an institution twice")
 
@@ -132,18 +105,18 @@ class Consultation:
     """A firm's request to a station, from intake to its outcome."""
 
     id: int | None = None
-    enterprise: str = attrs.field(validator=_code)
-    station: str = attrs.field(validator=_code)
-    need: str = attrs.field(validator=_one_of(NEEDS))
+    enterprise: str = attrs.field(validator=valid_code)
+    station: str = attrs.field(validator=valid_code)
+    need: str = attrs.field(validator=valid_choice(NEEDS))
     amount_asked: int | None = attrs.field(default=None, validator=_fen)
     officer: str | None = None
-    status: str = attrs.field(default="open", validator=_one_of(STATUSES))
-    area_code: str = attrs.field(validator=_code)
+    status: str = attrs.field(default="open", validator=valid_choice(STATUSES))
+    area_code: str = attrs.field(validator=valid_code)
     area_path: str = ""
     issue_id: int | None = None
     opened_at: dt.datetime = attrs.field(converter=_when)
     referred_at: dt.datetime | None = attrs.field(default=None, converter=_when)
-    institution: str | None = attrs.field(default=None, validator=_code)
+    institution: str | None = attrs.field(default=None, validator=valid_code)
     granted_amount: int | None = attrs.field(default=None, validator=_fen)
     inclusive: bool = attrs.field(default=False, converter=bool)
     closed_at: dt.datetime | None = attrs.field(default=None, converter=_when)
@@ -193,9 +166,9 @@ class OutreachVisit:
     """A service-team member's visit to a firm (走访企业), found needs in the note."""
 
     id: int | None = None
-    enterprise: str = attrs.field(validator=_code)
-    officer: str = attrs.field(validator=_text(64))
-    station: str | None = attrs.field(default=None, validator=_code)
+    enterprise: str = attrs.field(validator=valid_code)
+    officer: str = attrs.field(validator=valid_text(64))
+    station: str | None = attrs.field(default=None, validator=valid_code)
     visited_on: dt.date = attrs.field(converter=_day)
     note: str = ""
 
@@ -211,9 +184,9 @@ class FinanceEvent:
     """A "finance for the people" activity (金融惠企活动) held with institutions and firms."""
 
     id: int | None = None
-    name: str = attrs.field(validator=_text(200))
+    name: str = attrs.field(validator=valid_text(200))
     held_on: dt.date = attrs.field(converter=_day)
-    station: str | None = attrs.field(default=None, validator=_code)
+    station: str | None = attrs.field(default=None, validator=valid_code)
     institutions: tuple[str, ...] = attrs.field(converter=_codes, factory=tuple)
     firms: tuple[str, ...] = attrs.field(converter=_codes, factory=tuple)
 

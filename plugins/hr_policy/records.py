@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Any
 
 import attrs
-from gridgov.core import ValidationError
+from gridgov.core import ValidationError, valid_choice, valid_code, valid_count, valid_text
 
 from .eligibility import validate_rules
 
@@ -37,40 +36,11 @@ TOPIC_NAMES = {
 SESSION_STATUSES = ("planned", "held", "cancelled")
 QUESTION_STATUSES = ("open", "answered", "closed", "withdrawn")
 
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 def topic_name(topic: str, lang: str) -> str:
     zh, en = TOPIC_NAMES.get(topic, (topic, topic))
     return zh if lang == "zh" else en
-
-
-def _code(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
-    if value is not None and (not isinstance(value, str) or not _CODE.match(value)):
-        raise ValidationError(attribute.name, f"{value!r} is not a code (letters, digits, _ . - ; at most 64)")
-
-
-def _text(max_len: int):
-    def check(_inst: Any, attribute: attrs.Attribute, value: str) -> None:
-        if not isinstance(value, str) or not value.strip():
-            raise ValidationError(attribute.name, "must not be empty")
-        if len(value) > max_len:
-            raise ValidationError(attribute.name, f"is {len(value)} characters, at most {max_len}")
-
-    return check
-
-
-def _one_of(choices: tuple[str, ...]):
-    def check(_inst: Any, attribute: attrs.Attribute, value: str) -> None:
-        if value not in choices:
-            raise ValidationError(attribute.name, f"{value!r} is not one of {', '.join(choices)}")
-
-    return check
-
-
-def _non_negative(_inst: Any, attribute: attrs.Attribute, value: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ValidationError(attribute.name, f"must be a whole number ≥ 0, got {value!r}")
 
 
 def _date(value: Any) -> dt.date | None:
@@ -113,11 +83,11 @@ class Policy:
     """An enterprise policy in the catalogue (惠企政策): who issues it, when it applies,
     and the rules over a firm's profile that say which firms may qualify."""
 
-    code: str = attrs.field(validator=_code)
-    title_zh: str = attrs.field(validator=_text(200))
-    title_en: str = attrs.field(validator=_text(200))
-    topic: str = attrs.field(validator=_one_of(TOPICS))
-    department: str = attrs.field(validator=_code)
+    code: str = attrs.field(validator=valid_code)
+    title_zh: str = attrs.field(validator=valid_text(200))
+    title_en: str = attrs.field(validator=valid_text(200))
+    topic: str = attrs.field(validator=valid_choice(TOPICS))
+    department: str = attrs.field(validator=valid_code)
     effective_from: dt.date = attrs.field(converter=_date)
     effective_until: dt.date | None = attrs.field(default=None, converter=_date)
     rules: dict[str, Any] = attrs.field(factory=dict, converter=_json_dict)
@@ -148,13 +118,13 @@ class Session:
     policies it covers."""
 
     id: int | None = None
-    title: str = attrs.field(validator=_text(200))
+    title: str = attrs.field(validator=valid_text(200))
     held_on: dt.date = attrs.field(converter=_date)
-    venue_area: str = attrs.field(validator=_code)
-    venue: str = attrs.field(validator=_text(200))
+    venue_area: str = attrs.field(validator=valid_code)
+    venue: str = attrs.field(validator=valid_text(200))
     hosts: tuple[str, ...] = attrs.field(converter=_json_list)
     policies: tuple[str, ...] = attrs.field(converter=_json_list)
-    status: str = attrs.field(default="planned", validator=_one_of(SESSION_STATUSES))
+    status: str = attrs.field(default="planned", validator=valid_choice(SESSION_STATUSES))
 
     def __attrs_post_init__(self) -> None:
         if self.held_on is None:
@@ -178,10 +148,10 @@ class Attendance:
     """A firm at a session: invited, whether it came, and how many of its people came."""
 
     session_id: int
-    firm: str = attrs.field(validator=_code)
+    firm: str = attrs.field(validator=valid_code)
     invited: bool = True
     attended: bool = False
-    attendees: int = attrs.field(default=0, validator=_non_negative)
+    attendees: int = attrs.field(default=0, validator=valid_count)
     contact: str = ""
     id: int | None = None
 
@@ -199,14 +169,14 @@ class Question:
 
     id: int | None = None
     session_id: int
-    firm: str = attrs.field(validator=_code)
-    topic: str = attrs.field(validator=_one_of(TOPICS))
-    policy: str | None = attrs.field(default=None, validator=_code)
-    text: str = attrs.field(validator=_text(2000))
+    firm: str = attrs.field(validator=valid_code)
+    topic: str = attrs.field(validator=valid_choice(TOPICS))
+    policy: str | None = attrs.field(default=None, validator=valid_code)
+    text: str = attrs.field(validator=valid_text(2000))
     asked_by: str = ""
     raised_at: dt.datetime = attrs.field(converter=_datetime)
     issue_id: int | None = None
-    status: str = attrs.field(default="open", validator=_one_of(QUESTION_STATUSES))
+    status: str = attrs.field(default="open", validator=valid_choice(QUESTION_STATUSES))
     due_at: dt.datetime | None = attrs.field(default=None, converter=_datetime)
     answer: str = ""
     answered_at: dt.datetime | None = attrs.field(default=None, converter=_datetime)
@@ -224,8 +194,8 @@ class Subscription:
     """A firm following a topic: it is on the notice list of every new or changed policy
     of that topic."""
 
-    firm: str = attrs.field(validator=_code)
-    topic: str = attrs.field(validator=_one_of(TOPICS))
+    firm: str = attrs.field(validator=valid_code)
+    topic: str = attrs.field(validator=valid_choice(TOPICS))
     since: dt.date = attrs.field(converter=_date)
     id: int | None = None
 
@@ -237,6 +207,6 @@ class Notice:
     policy: str
     version: int
     firm: str
-    reason: str = attrs.field(validator=_one_of(("subscribed", "eligible", "subscribed_eligible")))
+    reason: str = attrs.field(validator=valid_choice(("subscribed", "eligible", "subscribed_eligible")))
     created_at: dt.datetime = attrs.field(converter=_datetime)
     id: int | None = None

@@ -7,10 +7,9 @@ naming the field, so the CLI and the screens show one line saying what is wrong.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import attrs
-from gridgov.core import ValidationError, id_number_problem, phone_problem
+from gridgov.core import ValidationError, valid_choice, valid_id_number, valid_phone, valid_text
 
 CATEGORY = "mediation.dispute"
 MEDIATOR = "mediator"
@@ -43,54 +42,17 @@ BODY_ORG_KIND = {
 }
 
 
-def _one_of(choices: tuple[str, ...]):
-    def check(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
-        if value is not None and value not in choices:
-            raise ValidationError(attribute.name, f"{value!r} is not one of {', '.join(choices)}")
-
-    return check
-
-
-def _text(max_len: int, *, required: bool = True):
-    def check(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                raise ValidationError(attribute.name, "must not be empty")
-            return
-        if not isinstance(value, str):
-            raise ValidationError(attribute.name, "must be text")
-        if len(value) > max_len:
-            raise ValidationError(attribute.name, f"is {len(value)} characters, at most {max_len}")
-
-    return check
-
-
-def _phone(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
-    # A value with ``*`` is a masked view handed to an actor without the unmask permission.
-    if value and "*" not in value:
-        problem = phone_problem(value)
-        if problem:
-            raise ValidationError(attribute.name, problem)
-
-
-def _id_number(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
-    if value and "*" not in value:
-        problem = id_number_problem(value)
-        if problem:
-            raise ValidationError(attribute.name, problem)
-
-
 @attrs.frozen(kw_only=True)
 class Party:
     """One side of a dispute. Phone and ID number are personal data, masked by default;
     ``member_login`` and ``household`` let the conflict-of-interest check find relations."""
 
-    name: str = attrs.field(validator=_text(60))
-    role: str = attrs.field(default="applicant", validator=_one_of(PARTY_ROLES))
-    phone: str | None = attrs.field(default=None, validator=_phone)
-    id_number: str | None = attrs.field(default=None, validator=_id_number)
+    name: str = attrs.field(validator=valid_text(60))
+    role: str = attrs.field(default="applicant", validator=valid_choice(PARTY_ROLES, optional=True))
+    phone: str | None = attrs.field(default=None, validator=valid_phone)
+    id_number: str | None = attrs.field(default=None, validator=valid_id_number)
     member_login: str | None = None
-    household: str | None = attrs.field(default=None, validator=_text(80, required=False))
+    household: str | None = attrs.field(default=None, validator=valid_text(80, required=False))
     id: int | None = None
     dispute_id: int | None = None
 
@@ -101,11 +63,11 @@ class Dispute:
 
     id: int | None = None
     issue_id: int
-    kind: str = attrs.field(default="other", validator=_one_of(DISPUTE_KINDS))
+    kind: str = attrs.field(default="other", validator=valid_choice(DISPUTE_KINDS, optional=True))
     area_code: str
     area_path: str = ""
-    summary: str = attrs.field(validator=_text(10_000))
-    status: str = attrs.field(default="open", validator=_one_of(DISPUTE_STATUSES))
+    summary: str = attrs.field(validator=valid_text(10_000))
+    status: str = attrs.field(default="open", validator=valid_choice(DISPUTE_STATUSES, optional=True))
     level: str | None = None
     body_org: str | None = None
     mediator: str | None = None
@@ -121,7 +83,7 @@ class Session:
     id: int | None = None
     dispute_id: int
     at: dt.datetime
-    place: str = attrs.field(validator=_text(200))
+    place: str = attrs.field(validator=valid_text(200))
     mediators: tuple[str, ...] = attrs.field(converter=tuple)
     attendees: tuple[str, ...] = attrs.field(default=(), converter=tuple)
     notes: str = attrs.field(default="", validator=attrs.validators.max_len(10_000))
@@ -139,14 +101,14 @@ class Outcome:
     gives the Fengqiao ratios (settled in the grid, the community, higher)."""
 
     dispute_id: int
-    kind: str = attrs.field(validator=_one_of(OUTCOMES))
+    kind: str = attrs.field(validator=valid_choice(OUTCOMES, optional=True))
     at: dt.datetime
     level: str | None = None
     terms: str = ""
     signed_on: dt.date | None = None
     perform_by: dt.date | None = None
     performed_on: dt.date | None = None
-    referred_to: str | None = attrs.field(default=None, validator=_one_of(REFERRAL_TARGETS))
+    referred_to: str | None = attrs.field(default=None, validator=valid_choice(REFERRAL_TARGETS, optional=True))
     receiving_body: str | None = None
     note: str = ""
     recorded_by: str | None = None
