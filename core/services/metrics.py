@@ -96,12 +96,17 @@ class MetricsService(Service):
 
     def for_org(self, actor: Actor, org: str, *, since: dt.date | None = None, until: dt.date | None = None) -> Metrics:
         """Metrics of the events where the case was with this organisation."""
-        if not (actor.has("metrics.read") and (org in actor.orgs_for("metrics.read") or actor.covers("metrics.read", "/"))):
-            seat = self.platform.organisations.get(org).area_code
-            if not (seat and actor.covers("metrics.read", self.platform.areas.path_of(seat))):
-                raise AccessDenied(f"{actor.login} may not read metrics of {org}")
+        if not self._may_read_org(actor, org):
+            raise AccessDenied(f"{actor.login} may not read metrics of {org}")
         rows = self.store.events_for(org=org, since=_start(since), until=_start(until))
         return self._from_events(f"org:{org}", rows, since, until)
+
+    def _may_read_org(self, actor: Actor, org: str) -> bool:
+        """Through a post in the organisation, or over the area where it is seated."""
+        if org in actor.orgs_for("metrics.read") or actor.covers("metrics.read", "/"):
+            return True
+        seat = self.platform.organisations.get(org).area_code
+        return bool(seat) and actor.covers("metrics.read", self.platform.areas.path_of(seat))
 
     def for_member(self, actor: Actor, login: str, *, since: dt.date | None = None, until: dt.date | None = None) -> Metrics:
         if actor.login != login and not actor.covers("metrics.read", "/"):
