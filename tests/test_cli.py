@@ -10,31 +10,11 @@ from pathlib import Path
 
 import gridgov.core.platform as platform_module
 import pytest
-from click.testing import CliRunner
+from cli_support import run
 from gridgov.core import Actor, MetricSpec, Platform, PluginHost, hookimpl, sample
-from gridgov.core.cli import _load_commands, cli
 from gridgov.core.cli.output import display_width, table
 
-_load_commands()
-
-
-@pytest.fixture(autouse=True)
-def _core_only(monkeypatch):
-    """The CLI opens its own platform; keep department plugins (tested elsewhere) out of it."""
-    monkeypatch.setenv("GRIDGOV_LOAD_PLUGINS", "")
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args))
-
-
-@pytest.fixture
-def db() -> str:
-    """The sample deployment in the test's database ($GRIDGOV_DB)."""
-    path = os.environ["GRIDGOV_DB"]
-    with Platform(path) as platform:
-        sample.build(platform)
-    return path
+pytestmark = pytest.mark.usefixtures("core_cli_only")
 
 
 def open_db(path: str) -> Platform:
@@ -93,24 +73,24 @@ def test_init_sets_the_deployments_levels():
         assert platform.areas.levels() == ("city", "subdistrict", "community", "compound")
 
 
-def test_init_refuses_levels_that_existing_areas_do_not_fit(db):
+def test_init_refuses_levels_that_existing_areas_do_not_fit(sample_db):
     result = run("init", "--levels", "city,subdistrict")
     assert result.exit_code == 2
     assert result.stderr.startswith("error: levels: areas already use ")
-    with open_db(db) as platform:
+    with open_db(sample_db) as platform:
         assert platform.areas.levels()[0] == "district"
 
 
 # -- errors ---------------------------------------------------------------------------------
 
 
-def test_unknown_login_is_one_line_not_a_traceback(db):
+def test_unknown_login_is_one_line_not_a_traceback(sample_db):
     result = run("issue", "list", "--as", "nobody")
     assert result.exit_code == 2
     assert result.stderr == "error: --as: no member has the login 'nobody'\n"
 
 
-def test_bad_report_names_the_field_and_writes_nothing(db):
+def test_bad_report_names_the_field_and_writes_nothing(sample_db):
     result = run("issue", "report", "--area", "SX01", "--category", "road.repair", "--title", "路灯不亮",
                  "--requester-phone", "12345", "--as", "worker_sx01")
     assert result.exit_code == 2
@@ -119,11 +99,11 @@ def test_bad_report_names_the_field_and_writes_nothing(db):
     unknown = run("issue", "report", "--area", "SX01", "--category", "no.such", "--title", "x", "--as", "worker_sx01")
     assert unknown.exit_code == 2
     assert unknown.stderr.startswith("error: category: unknown category no.such")
-    with open_db(db) as platform:
+    with open_db(sample_db) as platform:
         assert platform.store.count("issue") == 0
 
 
-def test_report_outside_the_workers_grid_is_denied(db):
+def test_report_outside_the_workers_grid_is_denied(sample_db):
     result = run("issue", "report", "--area", "BNK01", "--category", "road.repair", "--title", "x", "--as", "worker_sx01")
     assert result.exit_code == 3
     assert result.stderr.startswith("error: worker_sx01 lacks issue.report")
@@ -132,7 +112,7 @@ def test_report_outside_the_workers_grid_is_denied(db):
 # -- issue flows ----------------------------------------------------------------------------
 
 
-def test_report_prints_only_the_id_and_list_shows_it(db):
+def test_report_prints_only_the_id_and_list_shows_it(sample_db):
     issue_id = report()
     listed = run("issue", "list", "--json", "--as", "dispatcher_sx")
     assert listed.exit_code == 0
@@ -145,7 +125,7 @@ def test_report_prints_only_the_id_and_list_shows_it(db):
     assert json.loads(elsewhere.stdout) == []
 
 
-def test_issue_list_filters(db):
+def test_issue_list_filters(sample_db):
     first = report("路面塌陷一处")
     second = report("井盖缺失")
     assert act(second, "register", "dispatcher_sx").exit_code == 0
@@ -166,7 +146,7 @@ def test_issue_list_filters(db):
     assert bad.stderr.startswith("error: --status: 'done' is not a status (")
 
 
-def test_issue_list_table_aligns_chinese_titles(db):
+def test_issue_list_table_aligns_chinese_titles(sample_db):
     report("路面塌陷")
     report("Streetlight out 路灯不亮")
     result = run("issue", "list", "--as", "dispatcher_sx")
@@ -187,7 +167,7 @@ def test_table_pads_by_display_width():
     assert org_starts == {display_width(lines[0][: lines[0].index("org")])}
 
 
-def test_show_has_fields_timeline_and_available_actions(db):
+def test_show_has_fields_timeline_and_available_actions(sample_db):
     issue_id = report()
     as_json = run("issue", "show", str(issue_id), "--json", "--as", "dispatcher_sx")
     assert as_json.exit_code == 0, as_json.output
@@ -203,13 +183,13 @@ def test_show_has_fields_timeline_and_available_actions(db):
     assert text.splitlines()[-1] == "actions: " + ", ".join(data["actions"])
 
 
-def test_requester_phone_is_masked_in_show(db):
+def test_requester_phone_is_masked_in_show(sample_db):
     issue_id = report("噪声扰民", "SX01", "--requester-phone", "13912345678", "--requester-name", "王先生")
     data = json.loads(run("issue", "show", str(issue_id), "--json", "--as", "dispatcher_sx").stdout)
     assert data["issue"]["requester_phone"] == "139****5678"
 
 
-def test_act_walks_the_closed_loop(db):
+def test_act_walks_the_closed_loop(sample_db):
     issue_id = report()
     assert act(issue_id, "register", "dispatcher_sx").stdout == "registered\n"
     dispatched = act(issue_id, "dispatch", "dispatcher_sx", "--to", "ZJJ", "--json")
@@ -224,7 +204,7 @@ def test_act_walks_the_closed_loop(db):
     assert [e["action"] for e in events] == ["report", "register", "dispatch", "accept", "resolve", "verify", "close"]
 
 
-def test_dispatch_to_a_member_login(db):
+def test_dispatch_to_a_member_login(sample_db):
     issue_id = report()
     act(issue_id, "register", "dispatcher_sx")
     result = act(issue_id, "dispatch", "dispatcher_sx", "--to", "handler_sxwy", "--json")
@@ -234,7 +214,7 @@ def test_dispatch_to_a_member_login(db):
     assert data["assignee_org"] is None
 
 
-def test_act_errors_are_one_line_with_their_exit_codes(db):
+def test_act_errors_are_one_line_with_their_exit_codes(sample_db):
     issue_id = report()
     refused = act(issue_id, "close", "dispatcher_sx", "--rating", "satisfied")
     assert refused.exit_code == 4
@@ -252,7 +232,7 @@ def test_act_errors_are_one_line_with_their_exit_codes(db):
         assert len(result.stderr.splitlines()) == 1
 
 
-def test_merge_takes_an_issue_id(db):
+def test_merge_takes_an_issue_id(sample_db):
     master = report("路面塌陷")
     duplicate = report("路面塌陷（重复）")
     result = act(duplicate, "merge", "dispatcher_sx", "--to", str(master), "--json")
@@ -275,7 +255,7 @@ def test_categories_list_codes_names_and_deadlines():
     assert "道路修复" in text and "road.repair" in text
 
 
-def test_similar_finds_likely_duplicates(db):
+def test_similar_finds_likely_duplicates(sample_db):
     first = report("山厦社区1栋门口路面塌陷")
     result = run("issue", "similar", "--area", "SX01-B1", "--category", "road.repair",
                  "--text", "1栋门口路面塌陷了", "--json", "--as", "worker_sx01")
@@ -289,7 +269,7 @@ def test_similar_finds_likely_duplicates(db):
 # -- members --------------------------------------------------------------------------------
 
 
-def test_member_list_masks_personal_data_and_includes_handlers(db):
+def test_member_list_masks_personal_data_and_includes_handlers(sample_db):
     result = run("member", "list", "--json")
     assert result.exit_code == 0, result.output
     members = {m["login"]: m for m in json.loads(result.stdout)}
@@ -301,14 +281,14 @@ def test_member_list_masks_personal_data_and_includes_handlers(db):
     assert [m["login"] for m in in_sx02] == ["worker_sx02"]
 
 
-def test_member_list_is_scoped_to_the_actor(db):
+def test_member_list_is_scoped_to_the_actor(sample_db):
     result = run("member", "list", "--json", "--as", "worker_sx02")
     assert [m["login"] for m in json.loads(result.stdout)] == ["worker_sx02"]
     denied = run("member", "list", "--area", "BNK", "--as", "worker_sx02")
     assert denied.exit_code == 3
 
 
-def test_member_show_unmasks_only_with_a_reason_and_logs_it(db):
+def test_member_show_unmasks_only_with_a_reason_and_logs_it(sample_db):
     masked = json.loads(run("member", "show", "worker_sx01", "--json").stdout)
     assert masked["member"]["phone"] == "138****0005"
     assert [p["post"] for p in masked["posts"]] == ["grid_worker"]
@@ -320,7 +300,7 @@ def test_member_show_unmasks_only_with_a_reason_and_logs_it(db):
     assert no_reason.stderr == "error: --reason: --unmask needs a reason\n"
     denied = run("member", "show", "worker_sx01", "--unmask", "--reason", "x", "--as", "dispatcher_sx")
     assert denied.exit_code == 3
-    with open_db(db) as platform:
+    with open_db(sample_db) as platform:
         log = platform.store.select("access_log", order_by="id")
     assert [(e["actor"], e["what"], e["reason"]) for e in log] == [("admin", "member:worker_sx01", "回访核实")]
 
@@ -343,7 +323,7 @@ def _closed_case() -> int:
     return issue_id
 
 
-def test_stats_json_defaults_to_the_actors_scope(db):
+def test_stats_json_defaults_to_the_actors_scope(sample_db):
     _closed_case()
     report("井盖缺失")
     result = run("stats", "--json", "--as", "dispatcher_sx")
@@ -362,7 +342,7 @@ def test_stats_json_defaults_to_the_actors_scope(db):
     assert root["scope"] == "area:LG"
 
 
-def test_stats_for_an_organisation_and_a_member_and_text_output(db):
+def test_stats_for_an_organisation_and_a_member_and_text_output(sample_db):
     _closed_case()
     org = json.loads(run("stats", "--org", "ZJJ", "--json", "--as", "supervisor").stdout)
     assert org["scope"] == "org:ZJJ"
@@ -373,7 +353,7 @@ def test_stats_for_an_organisation_and_a_member_and_text_output(db):
     assert "closure rate" in text and "100.0%" in text
 
 
-def test_stats_rejects_bad_dates_and_foreign_scopes(db):
+def test_stats_rejects_bad_dates_and_foreign_scopes(sample_db):
     bad = run("stats", "--since", "2026-13-01", "--as", "dispatcher_sx")
     assert bad.exit_code == 2
     assert bad.stderr == "error: --since: '2026-13-01' is not a date (YYYY-MM-DD)\n"
@@ -392,7 +372,7 @@ class CardPlugin:
                             compute=lambda platform, actor, area, since, until: 1 / 0))
 
 
-def test_stats_json_carries_plugin_cards_and_survives_a_failing_one(db, monkeypatch):
+def test_stats_json_carries_plugin_cards_and_survives_a_failing_one(sample_db, monkeypatch):
     monkeypatch.setenv("GRIDGOV_LOAD_PLUGINS", "CardPlugin")
     monkeypatch.setattr(platform_module, "PluginHost", lambda: PluginHost(builtins=(), extra=[CardPlugin()]))
     result = run("stats", "--json", "--as", "dispatcher_sx")
@@ -404,11 +384,11 @@ def test_stats_json_carries_plugin_cards_and_survives_a_failing_one(db, monkeypa
     assert "[开放案件]" in text and "结案率" in text
 
 
-def test_overdue_cases_are_listed_and_marked(db):
+def test_overdue_cases_are_listed_and_marked(sample_db):
     late = {"title": "化粪池满溢", "category": "environment.sanitation", "area_code": "SX01", "status": "dispatched",
             "assignee_org": "CGJ", "reported_at": "2026-01-05T08:00:00", "response_due": "2026-01-05T10:00:00",
             "resolve_due": "2026-01-06T08:00:00"}
-    with open_db(db) as platform:
+    with open_db(sample_db) as platform:
         platform.transfer.import_records(Actor.system(), "issues", [("late.json record 1", late)])
     on_time = report("路面塌陷")
     result = run("issue", "list", "--overdue", "--as", "dispatcher_sx")

@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_support import run
 from gridgov.core import (
     Actor,
     DualRegistration,
@@ -26,31 +26,14 @@ from gridgov.core import (
     sample,
 )
 from gridgov.core import demo_vocabulary as vocab
-from gridgov.core.cli import _load_commands, cli
 from gridgov.core.services.transfer_records import KINDS, field_names
 from gridgov.core.storage.store import CORE_TABLES
 from gridgov.core.testing import Clock
 
-_load_commands()
+pytestmark = pytest.mark.usefixtures("core_cli_only")
+
 SYSTEM = Actor.system()
 ORDER = ("areas", "organisations", "members", "roles", "pairings", "dual-registrations", "issues")
-
-
-@pytest.fixture(autouse=True)
-def _core_only(monkeypatch):
-    monkeypatch.setenv("GRIDGOV_LOAD_PLUGINS", "")
-
-
-def run(*args: str):
-    return CliRunner().invoke(cli, list(args))
-
-
-@pytest.fixture
-def db() -> str:
-    path = os.environ["GRIDGOV_DB"]
-    with Platform(path) as platform:
-        sample.build(platform)
-    return path
 
 
 def snapshot(path: str) -> dict[str, list[dict]]:
@@ -230,18 +213,18 @@ BAD_FILES = [
 
 
 @pytest.mark.parametrize(("kind", "name", "text", "expected"), BAD_FILES, ids=[c[3].split(":")[0] + ":" + c[3].split(":")[1] for c in BAD_FILES])
-def test_a_bad_record_stops_the_import_and_writes_nothing(db, tmp_path, kind, name, text, expected):
+def test_a_bad_record_stops_the_import_and_writes_nothing(sample_db, tmp_path, kind, name, text, expected):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    before = snapshot(db)
+    before = snapshot(sample_db)
     result = run("import", kind, str(path))
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith(f"error: {expected}"), result.stderr
     assert len(result.stderr.splitlines()) == 1
-    assert snapshot(db) == before
+    assert snapshot(sample_db) == before
 
 
-def test_the_good_versions_of_those_files_import(db, tmp_path):
+def test_the_good_versions_of_those_files_import(sample_db, tmp_path):
     cases = [
         ("members", "members.csv", MEMBERS_HEADER + GOOD_MEMBERS, 2),
         ("areas", "areas.csv", AREAS_HEADER + "SX03-B1,1栋,building,SX03\nSX03,山厦社区第03网格,grid,SX\n", 2),
@@ -256,23 +239,23 @@ def test_the_good_versions_of_those_files_import(db, tmp_path):
         result = run("import", kind, str(path))
         assert result.exit_code == 0, result.output
         assert result.stdout.startswith(f"imported {count} {kind}")
-    with Platform(db) as platform:
+    with Platform(sample_db) as platform:
         assert platform.areas.get("SX03-B1").path == "/LG/PH/SX/SX03/SX03-B1/"
         assert platform.members.assignments("zhangsan")[0].post == "grid_worker"
         assert platform.issues.list(SYSTEM, search="第二行")[0].title == "路面塌陷\n第二行"
 
 
-def test_import_needs_the_import_permission(db, tmp_path):
+def test_import_needs_the_import_permission(sample_db, tmp_path):
     path = tmp_path / "members.csv"
     path.write_text(MEMBERS_HEADER + GOOD_MEMBERS, encoding="utf-8")
-    before = snapshot(db)
+    before = snapshot(sample_db)
     result = run("import", "members", str(path), "--as", "worker_sx01")
     assert result.exit_code == 3
     assert result.stderr == "error: worker_sx01 lacks data.import\n"
-    assert snapshot(db) == before
+    assert snapshot(sample_db) == before
 
 
-def test_format_comes_from_the_option_or_the_file_name(db, tmp_path):
+def test_format_comes_from_the_option_or_the_file_name(sample_db, tmp_path):
     path = tmp_path / "members.txt"
     path.write_text(MEMBERS_HEADER + GOOD_MEMBERS, encoding="utf-8")
     unknown = run("import", "members", str(path))
@@ -292,13 +275,13 @@ def access_log(path: str) -> list[tuple[str, str, str]]:
         return [(e["actor"], e["what"], e["reason"]) for e in platform.store.select("access_log", order_by="id")]
 
 
-def test_export_masks_personal_data_and_logs_every_export(db, tmp_path):
+def test_export_masks_personal_data_and_logs_every_export(sample_db, tmp_path):
     masked = run("export", "members")
     assert masked.exit_code == 0, masked.output
     rows = {r["login"]: r for r in csv.DictReader(io.StringIO(masked.stdout))}
     assert list(rows["worker_sx01"]) == field_names(KINDS["members"])
     assert rows["worker_sx01"]["phone"] == "138****0005"
-    assert access_log(db) == [("system", "export:members", "export")]
+    assert access_log(sample_db) == [("system", "export:members", "export")]
 
     out = tmp_path / "members.json"
     full = run("export", "members", "--output", str(out), "--unmask", "--reason", "年度备份", "--as", "admin")
@@ -306,10 +289,10 @@ def test_export_masks_personal_data_and_logs_every_export(db, tmp_path):
     assert full.stderr == f"exported 12 members to {out}\n"
     records = {r["login"]: r for r in json.loads(out.read_text(encoding="utf-8"))}
     assert records["worker_sx01"]["phone"] == "13800000005"
-    assert access_log(db)[-1] == ("admin", "export:members", "年度备份")
+    assert access_log(sample_db)[-1] == ("admin", "export:members", "年度备份")
 
 
-def test_refused_exports_leave_no_file_and_no_log(db, tmp_path):
+def test_refused_exports_leave_no_file_and_no_log(sample_db, tmp_path):
     out = tmp_path / "members.csv"
     no_reason = run("export", "members", "--unmask", "--output", str(out))
     assert no_reason.exit_code == 2
@@ -318,11 +301,11 @@ def test_refused_exports_leave_no_file_and_no_log(db, tmp_path):
     assert denied.exit_code == 3
     assert denied.stderr == "error: worker_sx01 lacks data.export\n"
     assert not out.exists()
-    assert access_log(db) == []
+    assert access_log(sample_db) == []
 
 
-def test_export_masks_the_requesters_phone(db):
-    with Platform(db) as platform:
+def test_export_masks_the_requesters_phone(sample_db):
+    with Platform(sample_db) as platform:
         platform.issues.report(platform.actor("worker_sx01"), area="SX01", category="noise", title="夜间施工噪声",
                                requester_phone="13912345678")
     records = json.loads(run("export", "issues", "--format", "json").stdout)
@@ -397,8 +380,8 @@ def test_export_then_import_into_an_empty_database_gives_the_same_records(tmp_pa
         assert [i.id for i in platform.issues.list(platform.actor("handler_sxwy"))] == [2]
 
 
-def test_imported_issues_keep_free_ids_and_renumber_taken_ones(db, tmp_path):
-    with Platform(db) as platform:
+def test_imported_issues_keep_free_ids_and_renumber_taken_ones(sample_db, tmp_path):
+    with Platform(sample_db) as platform:
         platform.issues.report(platform.actor("worker_sx01"), area="SX01", category="noise", title="已有案件")
     base = {"category": "road.repair", "area_code": "SX01-B1", "reported_at": "2026-10-01T09:00:00"}
     records = [
@@ -411,7 +394,7 @@ def test_imported_issues_keep_free_ids_and_renumber_taken_ones(db, tmp_path):
     path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
     result = run("import", "issues", str(path))
     assert result.exit_code == 0, result.output
-    with Platform(db) as platform:
+    with Platform(sample_db) as platform:
         by_title = {i.title: i for i in platform.issues.iter_all()}
         assert by_title["编号已被占用"].id == 51
         assert by_title["空闲编号"].id == 50
@@ -443,10 +426,10 @@ def test_progress_bar_only_on_a_terminal(monkeypatch):
         assert ("importing members" in stream.getvalue()) is shown
 
 
-def test_import_reports_progress_in_order(db):
+def test_import_reports_progress_in_order(sample_db):
     rows = [(f"m.csv line {i + 2}", {"login": f"user{i:03d}", "name": f"用户{i}", "home_area": "SX01"}) for i in range(2500)]
     calls: list[tuple[int, int]] = []
-    with Platform(db) as platform:
+    with Platform(sample_db) as platform:
         count = platform.transfer.import_records(SYSTEM, "members", rows, progress=lambda d, t: calls.append((d, t)))
     assert count == 2500
     assert calls[-1] == (5000, 5000)
