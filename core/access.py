@@ -18,6 +18,7 @@ ALL = "*"
 UNMASK = "personal.unmask"
 EXPORT = "data.export"
 IMPORT = "data.import"
+AUDIT = "audit.read"
 
 
 @attrs.frozen(kw_only=True)
@@ -92,12 +93,15 @@ class Grant:
 
 @attrs.frozen(kw_only=True)
 class Actor:
-    """The member on whose behalf a call runs, with the grants active today."""
+    """The member on whose behalf a call runs, with the grants active today.
+
+    A deactivated member (``active=False``) holds no grants, whatever posts are recorded."""
 
     login: str
     name: str
     org_code: str | None = None
     grants: tuple[Grant, ...] = ()
+    active: bool = True
 
     @classmethod
     def system(cls) -> Actor:
@@ -105,11 +109,15 @@ class Actor:
         return cls(login="system", name="system", grants=(Grant(post="admin", permissions=frozenset({ALL}), area_path="/"),))
 
     @property
+    def is_system(self) -> bool:
+        return self.login == "system" and any(g.area_path == "/" for g in self.grants)
+
+    @property
     def posts(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(g.post for g in self.grants))
 
     def has(self, permission: str) -> bool:
-        """Holds ``permission`` anywhere."""
+        """Holds ``permission`` somewhere (for showing a menu entry, never for a check)."""
         return any(g.allows(permission) for g in self.grants)
 
     def paths_for(self, permission: str) -> list[str]:
@@ -128,12 +136,28 @@ class Actor:
         """``permission`` holds over the area at ``path``."""
         return path is not None and any(path.startswith(p) for p in self.paths_for(permission))
 
-    def require(self, permission: str, path: str | None = None, *, what: str = "") -> None:
-        """Raise :class:`AccessDenied` unless ``permission`` holds (over ``path`` if given)."""
-        ok = self.covers(permission, path) if path is not None else self.has(permission)
+    def covers_org(self, permission: str, org_code: str | None) -> bool:
+        """``permission`` holds through a post scoped to the organisation ``org_code``."""
+        return org_code is not None and org_code in self.orgs_for(permission)
+
+    def require(self, permission: str, path: str | None = None, *, anywhere: bool = False, what: str = "") -> None:
+        """Raise :class:`AccessDenied` unless ``permission`` holds over the area at ``path``.
+
+        Every administrative read and write names the area it touches. ``anywhere=True``
+        (without a path) asks only whether the permission is held somewhere; it is for the
+        few checks that are not about a place (which screens to offer), never for a write."""
+        if path is None and not anywhere:
+            raise TypeError("Actor.require needs the path of the area the call touches (or anywhere=True)")
+        ok = self.has(permission) if path is None else self.covers(permission, path)
         if not ok:
-            where = f" over {what}" if what else ""
-            raise AccessDenied(f"{self.login} lacks {permission}{where}")
+            raise AccessDenied(self.denial(permission, what))
+
+    def denial(self, permission: str, what: str = "") -> str:
+        """The one-line reason a check of ``permission`` failed."""
+        if not self.active:
+            return f"{self.login} is deactivated and holds no post"
+        where = f" over {what}" if what else ""
+        return f"{self.login} lacks {permission}{where}"
 
 
 def build_actor(
@@ -143,7 +167,10 @@ def build_actor(
     area_paths: dict[str, str],
     today: dt.date,
 ) -> Actor:
-    """Resolve a member's role assignments active on ``today`` into grants."""
+    """Resolve a member's role assignments active on ``today`` into grants; a
+    deactivated member gets none."""
+    if not member.get("active", True):
+        return Actor(login=member["login"], name=member["name"], org_code=member.get("org_code"), active=False)
     grants = []
     for a in assignments:
         starts, ends = a.get("starts"), a.get("ends")

@@ -14,13 +14,34 @@ from typing import Any, TypeVar
 import attrs
 import cattrs
 
+from .errors import ValidationError
+from .timezone import instant
+
 T = TypeVar("T")
 
+
+def encode_instant(value: dt.datetime) -> str:
+    """An instant as stored and sent: ISO 8601 in UTC with its offset, whole seconds
+    (``2026-11-02T01:30:00+00:00``), so text order is time order."""
+    utc = instant(value)
+    assert utc is not None
+    return utc.isoformat(timespec="seconds")
+
+
+def decode_instant(value: Any) -> dt.datetime:
+    """An instant from a stored or sent value; text without an offset is refused."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise ValidationError("at", f"{value!r} is not an ISO 8601 date and time") from None
+    result = instant(value)
+    assert result is not None
+    return result
+
 _converter = cattrs.Converter()
-_converter.register_unstructure_hook(dt.datetime, lambda v: v.isoformat(timespec="seconds"))
-_converter.register_structure_hook(
-    dt.datetime, lambda v, _: v if isinstance(v, dt.datetime) else dt.datetime.fromisoformat(v)
-)
+_converter.register_unstructure_hook(dt.datetime, lambda v: encode_instant(v))
+_converter.register_structure_hook(dt.datetime, lambda v, _: decode_instant(v))
 _converter.register_unstructure_hook(dt.date, lambda v: v.isoformat())
 _converter.register_structure_hook(
     dt.date, lambda v, _: v if isinstance(v, dt.date) else dt.date.fromisoformat(v[:10])
@@ -66,20 +87,22 @@ def dumps(data: Any) -> str:
 def _default(value: Any) -> Any:
     if attrs.has(type(value)):
         return to_dict(value)
-    if isinstance(value, dt.date | dt.datetime):
+    if isinstance(value, dt.datetime):
+        return encode_instant(value) if value.tzinfo is not None else value.isoformat()
+    if isinstance(value, dt.date):
         return value.isoformat()
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
 def _first_leaf(exc: BaseException) -> BaseException:
     """cattrs wraps errors in groups; the user wants the first real one, with its field."""
-    from .errors import ValidationError
-
     while isinstance(exc, BaseExceptionGroup):
         exc = exc.exceptions[0]
+    noted = next((n.name for n in getattr(exc, "__notes__", []) if hasattr(n, "name")), None)
     if isinstance(exc, ValidationError):
-        return exc
-    field = next((n.name for n in getattr(exc, "__notes__", []) if hasattr(n, "name")), "value")
+        # Structure hooks do not know the field they convert; cattrs' note does.
+        return ValidationError(noted, exc.reason, record=exc.record) if noted and exc.field == "at" else exc
+    field = noted or "value"
     if isinstance(exc, KeyError):
         return ValidationError(str(exc.args[0]), "is required")
     return ValidationError(field, str(exc))

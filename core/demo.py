@@ -119,7 +119,7 @@ def _load_issues(platform, world: World, spec: Scale, seed: int, progress: Progr
         return
     chunks = plan_chunks(daily_counts(total, random.Random(seed + 7)), chunk_size)
     setup = Setup(world=world, categories=dict(platform.categories), sla=platform.sla, seed=seed,
-                  tail=min(max(16, total // 200), total), total=total)
+                  tail=min(max(16, total // 200), total), total=total, zone=platform.time.name)
     store = platform.store
     done = 0
     progress("issues", 0, total)
@@ -130,6 +130,7 @@ def _load_issues(platform, world: World, spec: Scale, seed: int, progress: Progr
                 store.add_metrics_many(counters)
             done += chunk.size
             progress("issues", done, total)
+        platform.metrics.rebuild_cohorts()
 
 
 def _pick_logins(platform, world: World) -> tuple[DemoLogin, ...]:

@@ -17,6 +17,7 @@ import itertools
 import random
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import attrs
 
@@ -26,6 +27,7 @@ from .demo_vocabulary import ISSUE_TEMPLATES, issue_text, phone, requester_name
 from .models import Issue
 from .registry import Category
 from .sla import SlaBook
+from .timezone import DEFAULT_ZONE
 from .workflow import apply_event, event_row, issue_row, make_event, metric_deltas
 
 CATEGORY_WEIGHTS = {
@@ -70,6 +72,7 @@ class Setup:
     end: dt.datetime = DEMO_END
     tail: int = 0
     total: int = 0
+    zone: str = DEFAULT_ZONE
 
 
 def daily_counts(total: int, rng: random.Random, end: dt.datetime = DEMO_END) -> list[tuple[str, int]]:
@@ -120,6 +123,7 @@ class Simulator:
         self.counts: dict[tuple[str, str], dict[str, int]] = {}
         self.closed_at: dict[int, dt.datetime | None] = {}
         self.previous: tuple[Issue | None, Unit | None] = (None, None)
+        self.zone = ZoneInfo(setup.zone)
 
     # -- who acts -----------------------------------------------------------------------
 
@@ -150,7 +154,7 @@ class Simulator:
         tail_start = self.s.total - self.s.total // 10 + 1
         stride = max(1, (self.s.total // 10) // max(self.s.tail, 1))
         for day, n in self.chunk.days:
-            start = dt.datetime.fromisoformat(day)
+            start = dt.datetime.fromisoformat(day).replace(tzinfo=self.zone)
             times = sorted(
                 start + dt.timedelta(hours=h, minutes=self.rng.randrange(60))
                 for h in self.rng.choices(_HOURS, weights=_HOUR_WEIGHTS, k=n)
@@ -206,7 +210,7 @@ class Simulator:
     def count(self, area: str, at: dt.datetime, deltas: dict[str, int]) -> None:
         if not deltas:
             return
-        bucket = self.counts.setdefault((area, at.date().isoformat()), {})
+        bucket = self.counts.setdefault((area, at.astimezone(self.zone).date().isoformat()), {})
         for key, value in deltas.items():
             bucket[key] = bucket.get(key, 0) + value
 
@@ -301,7 +305,7 @@ class Life:
         org = self.sim.route(self.cat.code, self.unit, handling, avoid)
         after = self.rng.uniform(0.2, 6.0)
         at = self.t + dt.timedelta(seconds=int(after * 3600))
-        response_due, resolve_due = self.sim.s.sla.deadlines(self.cat, self.issue.priority, at)
+        response_due, resolve_due = self.sim.s.sla.deadlines(self.cat, self.issue.priority, at, self.sim.zone)
         self.step("dispatch", "dispatched", self.sim.desk(self.unit, handling),
                   {"assignee_org": org, "assignee_member": None, "dispatched_at": at, "response_due": response_due,
                    "resolve_due": resolve_due, "accepted_at": None}, after_hours=after)

@@ -8,13 +8,14 @@ the generator meets exactly, so tests can check the loaded deployment against it
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import attrs
 
 from .demo_vocabulary import LONGGANG_SUBDISTRICTS, SUYU_SUBDISTRICTS
 
 # The simulated year ends here; a demo loaded twice with one seed is the same database.
-DEMO_END = dt.datetime(2026, 10, 31, 18, 0)
+DEMO_END = dt.datetime(2026, 10, 31, 18, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 DEMO_DAYS = 365
 
 

@@ -17,6 +17,7 @@ import attrs
 
 from .errors import ValidationError
 from .identifiers import uscc_problem
+from .timezone import instant
 from .validators import (
     valid_choice,
     valid_code,
@@ -64,6 +65,16 @@ PAIRING_KINDS = (
     "department_community",
     "co_building",
 )
+
+
+def _to_instant(value: Any, field: attrs.Attribute) -> dt.datetime | None:
+    return instant(value, field.name)
+
+
+def instant_field(*, optional: bool = True) -> Any:
+    """An attrs field holding an instant: aware input is kept as UTC, naive input refused."""
+    converter = attrs.Converter(_to_instant, takes_field=True)  # type: ignore[call-overload]
+    return attrs.field(default=None, converter=converter) if optional else attrs.field(converter=converter)
 
 
 def _check(field: str, problem: str | None) -> None:
@@ -237,14 +248,14 @@ class Issue:
     status: str = "reported"
     assignee_org: str | None = None
     assignee_member: str | None = None
-    reported_at: dt.datetime
-    registered_at: dt.datetime | None = None
-    dispatched_at: dt.datetime | None = None
-    accepted_at: dt.datetime | None = None
-    resolved_at: dt.datetime | None = None
-    closed_at: dt.datetime | None = None
-    response_due: dt.datetime | None = None
-    resolve_due: dt.datetime | None = None
+    reported_at: dt.datetime = instant_field(optional=False)
+    registered_at: dt.datetime | None = instant_field()
+    dispatched_at: dt.datetime | None = instant_field()
+    accepted_at: dt.datetime | None = instant_field()
+    resolved_at: dt.datetime | None = instant_field()
+    closed_at: dt.datetime | None = instant_field()
+    response_due: dt.datetime | None = instant_field()
+    resolve_due: dt.datetime | None = instant_field()
     rating: str | None = attrs.field(default=None, validator=valid_choice(RATINGS, optional=True))
     merged_into: int | None = None
     rework_count: int = 0
@@ -281,7 +292,7 @@ class Event:
 
     issue_id: int
     seq: int
-    at: dt.datetime
+    at: dt.datetime = instant_field(optional=False)
     actor: str
     action: str
     from_status: str | None
@@ -301,5 +312,5 @@ class AccessLogEntry:
     actor: str
     what: str
     reason: str
-    at: dt.datetime
+    at: dt.datetime = instant_field(optional=False)
     id: int | None = None

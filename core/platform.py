@@ -15,8 +15,8 @@ from typing import Any
 
 import platformdirs
 
-from .access import Actor, Role
-from .errors import PluginError, ValidationError
+from .access import AUDIT, Actor, Role
+from .errors import AccessDenied, PluginError, ValidationError
 from .models import Issue
 from .plugins import PluginHost
 from .registry import Category, MetricSpec, PaletteCommand, Route, ScreenSpec
@@ -29,6 +29,7 @@ from .services.pairings import PairingService
 from .services.transfer import TransferService
 from .sla import SlaBook
 from .storage import Migrations, Store, connect
+from .timezone import DEFAULT_ZONE, DeploymentTime, instant, utc_now
 from .workflow import Transition
 
 
@@ -64,7 +65,7 @@ class Platform:
         self.path = Path(path) if path not in (None, ":memory:") else (default_db_path() if path is None else ":memory:")
         self.store = Store(connect(self.path, synchronous=synchronous))
         self.hooks = hooks if hooks is not None else PluginHost()
-        self._clock = clock or (lambda: dt.datetime.now().replace(microsecond=0))
+        self._clock = clock or utc_now
         self.categories: dict[str, Category] = {}
         self.roles: dict[str, Role] = {}
         self.transitions: dict[str, Transition] = {}
@@ -73,6 +74,7 @@ class Platform:
         self.palette_commands: dict[str, PaletteCommand] = {}
         self.metric_specs: dict[str, MetricSpec] = {}
         self.plugin_of_table: dict[str, str] = {}
+        self.time = DeploymentTime(DEFAULT_ZONE)
         self._collect()
         self.areas = AreaService(self)
         self.organisations = OrganisationService(self)
@@ -86,6 +88,7 @@ class Platform:
             self.applied_migrations = self.migrate()
         else:
             self._register_tables()
+            self.time = DeploymentTime(self.store.setting("time_zone", DEFAULT_ZONE))
         self.sla = sla or self._stored_sla()
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -94,6 +97,10 @@ class Platform:
         """Create or update the core and plugin tables; returns the migrations applied."""
         applied = self.store.migrate(self.migration_sets.values())
         self._register_tables()
+        self.time = DeploymentTime(self.store.setting("time_zone", DEFAULT_ZONE))
+        self._plugin_instants_to_utc()
+        if "gridgov.core:m004_utc_instants_and_cohorts" in applied and self.store.count("issue"):
+            self.metrics.rebuild_cohorts()
         return applied
 
     def _register_tables(self) -> None:
@@ -101,6 +108,21 @@ class Platform:
             for table, types in migrations.schema().items():
                 self.store.register_table(table, types)
                 self.plugin_of_table[table] = namespace
+
+    def _plugin_instants_to_utc(self) -> None:
+        """Plugin tables written before instants were UTC hold naive wall-clock text in
+        their ``datetime`` columns; convert each table once (recorded in a setting)."""
+        done = set(self.store.setting("utc_tables", []))
+        pending = {table: [c for c, kind in types.items() if kind == "datetime"]
+                   for migrations in self.migration_sets.values()
+                   for table, types in migrations.schema().items() if table not in done}
+        if not pending:
+            return
+        with self.store.write():
+            for table, columns in pending.items():
+                if columns and table in self.store.table_names():
+                    self.store.instants_to_utc(table, columns, self.time.name)
+            self.store.set_setting("utc_tables", sorted(done | set(pending)))
 
     def close(self) -> None:
         self.store.close()
@@ -112,7 +134,27 @@ class Platform:
         self.close()
 
     def now(self) -> dt.datetime:
-        return self._clock()
+        """The current instant, aware UTC (from the platform's clock)."""
+        value = instant(self._clock(), "clock")
+        assert value is not None
+        return value
+
+    def today(self) -> dt.date:
+        """Today in the deployment's time zone (not the host's)."""
+        return self.time.day_of(self.now())
+
+    @property
+    def zone(self):
+        """The deployment's time zone (a ``ZoneInfo``; default Asia/Shanghai)."""
+        return self.time.zone
+
+    def set_time_zone(self, actor: Actor, name: str) -> None:
+        """Make ``name`` (IANA, e.g. Asia/Shanghai) the zone in which days, working hours
+        and counters are reckoned. Counters already written keep the days they had."""
+        self.require_global(actor, "settings.manage")
+        zone = DeploymentTime(name)
+        self.store.set_setting("time_zone", zone.name)
+        self.time = zone
 
     def set_clock(self, clock: Callable[[], dt.datetime]) -> None:
         """Replace the clock (demo generation and tests run in simulated time)."""
@@ -172,12 +214,34 @@ class Platform:
         with self.store.write(savepoint=True):
             yield
 
-    def log_access(self, actor: Actor, what: str, reason: str) -> None:
-        self.store.log_access(actor.login, what, reason, self.now())
+    # -- scope of the whole deployment ---------------------------------------------------
+
+    def covers_global(self, actor: Actor, permission: str) -> bool:
+        """``permission`` holds over the whole deployment: over every root of the area
+        tree (the local operator always; before any area exists, only the operator)."""
+        roots = self.areas.roots_paths() or ["/"]
+        return all(actor.covers(permission, p) for p in roots)
+
+    def require_global(self, actor: Actor, permission: str, *, what: str = "the whole deployment") -> None:
+        """For what belongs to the whole deployment (levels, SLA book, time zone): an admin
+        over one subdistrict must not replace the district's rules."""
+        if not self.covers_global(actor, permission):
+            raise AccessDenied(actor.denial(permission, what))
+
+    # -- access log -----------------------------------------------------------------------
+
+    def log_access(self, actor: Actor, what: str, reason: str, *, path: str | None = None) -> None:
+        """Record an unmask, an export or a maintenance read; ``path`` is the area of the
+        record touched (None: the whole deployment), which decides who may audit it."""
+        self.store.log_access(actor.login, what, reason, self.now(), path)
 
     def access_log(self, actor: Actor, *, limit: int = 100) -> list[dict[str, Any]]:
-        actor.require("personal.unmask")
-        return self.store.select("access_log", order_by="-id", limit=limit)
+        """The newest entries about records in the actor's ``audit.read`` scope; entries
+        about the whole deployment only for global auditors."""
+        paths = actor.paths_for(AUDIT)
+        if not paths:
+            raise AccessDenied(actor.denial(AUDIT))
+        return self.store.access_log_page(paths, include_global=self.covers_global(actor, AUDIT), limit=limit)
 
     def table(self, name: str):
         """A plugin table (``mediation_dispute``) for reading and writing rows."""
@@ -194,8 +258,9 @@ class Platform:
         return SlaBook.from_mapping(data) if data else SlaBook()
 
     def set_sla(self, actor: Actor, book: SlaBook) -> None:
-        """Make ``book`` the deployment's SLA rules (stored in the database)."""
-        actor.require("sla.manage")
+        """Make ``book`` the deployment's SLA rules (stored in the database; the whole
+        deployment's, so only a global admin may)."""
+        self.require_global(actor, "sla.manage")
         for rule in book.rules:
             if rule.category != "*" and rule.category not in self.categories:
                 raise ValidationError("category", f"SLA rule for unknown category {rule.category}")

@@ -160,11 +160,14 @@ class PluginHost:
 
     # -- calling ------------------------------------------------------------------------
 
-    def call(self, hook: str, *, wrap: Callable[[str], Any] | None = None, **kwargs: Any) -> list[tuple[str, Any]]:
+    def call(self, hook: str, *, wrap: Callable[[str], Any] | None = None,
+             on_error: Callable[[str, BaseException], Any] | None = None, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call ``hook`` on each plugin separately; returns ``(plugin, result)`` pairs.
 
-        A plugin that raises is recorded in :attr:`failures` and skipped. ``wrap(plugin)``
-        may return a context manager entered around each call (the store's savepoint)."""
+        A plugin that raises is recorded in :attr:`failures` and skipped, unless
+        ``on_error(plugin, exc)`` is given: then its value stands as that plugin's result
+        (a veto that crashes refuses). ``wrap(plugin)`` may return a context manager
+        entered around each call (the store's savepoint)."""
         caller = getattr(self.pm.hook, hook)
         results: list[tuple[str, Any]] = []
         for impl in reversed(caller.get_hookimpls()):
@@ -177,7 +180,9 @@ class PluginHost:
                         result = impl.function(**args)
             except Exception as exc:
                 self._fail(impl.plugin_name, hook, exc)
-                continue
+                if on_error is None:
+                    continue
+                result = on_error(impl.plugin_name, exc)
             if result is not None:
                 results.append((impl.plugin_name, result))
         return results

@@ -11,12 +11,14 @@ import datetime as dt
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import attrs
 
 from .errors import ValidationError
 from .models import PRIORITIES
 from .registry import Category
+from .timezone import DEFAULT_ZONE
 
 PRIORITY_FACTOR = {"urgent": 0.25, "high": 0.5, "normal": 1.0, "low": 2.0}
 
@@ -40,8 +42,16 @@ class WorkCalendar:
             return True
         return day.weekday() in self.weekdays and day not in self.holidays
 
-    def add_working_hours(self, start: dt.datetime, hours: float) -> dt.datetime:
-        """The moment ``hours`` of working time after ``start``."""
+    def add_working_hours(self, start: dt.datetime, hours: float, zone: ZoneInfo | None = None) -> dt.datetime:
+        """The moment ``hours`` of working time after ``start``.
+
+        Working hours are wall-clock hours of the deployment's zone: an aware ``start`` is
+        read in ``zone`` (default Asia/Shanghai) and the result is the UTC instant; a naive
+        ``start`` is taken as wall-clock time and a naive result returned."""
+        if start.tzinfo is not None:
+            local_zone = zone or ZoneInfo(DEFAULT_ZONE)
+            wall = start.astimezone(local_zone).replace(tzinfo=None)
+            return self.add_working_hours(wall, hours).replace(tzinfo=local_zone).astimezone(dt.UTC)
         remaining = dt.timedelta(hours=hours)
         current = start
         for _ in range(3660):
@@ -104,12 +114,14 @@ class SlaBook:
             )
         return SlaRule(category=code, priority=priority, response_hours=4 * factor, resolve_hours=72 * factor)
 
-    def deadlines(self, category: Category | str, priority: str, start: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-        """(response due, resolution due) for a case dispatched at ``start``."""
+    def deadlines(self, category: Category | str, priority: str, start: dt.datetime,
+                  zone: ZoneInfo | None = None) -> tuple[dt.datetime, dt.datetime]:
+        """(response due, resolution due) for a case dispatched at ``start``; working-hour
+        rules count the wall-clock hours of ``zone`` (the deployment's)."""
         rule = self.rule_for(category, priority)
         if rule.working_hours:
             add = self.calendar.add_working_hours
-            return add(start, rule.response_hours), add(start, rule.resolve_hours)
+            return add(start, rule.response_hours, zone), add(start, rule.resolve_hours, zone)
         return start + dt.timedelta(hours=rule.response_hours), start + dt.timedelta(hours=rule.resolve_hours)
 
     @classmethod

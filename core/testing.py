@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+from zoneinfo import ZoneInfo
 
 import click
 import pytest
@@ -26,14 +27,23 @@ from .models import Issue
 from .platform import Platform
 from .plugins import DEFAULT_PLUGINS, PluginHost
 
-FIXED_NOW = dt.datetime(2026, 11, 2, 9, 30)
+ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def local_time(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    """An instant given as wall-clock time in the sample deployment's zone (Asia/Shanghai)."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=ZONE)
+
+
+FIXED_NOW = local_time(2026, 11, 2, 9, 30)
+"""The fixture clock's start: Monday 2026-11-02 09:30 Beijing time."""
 
 
 class Clock:
     """A settable clock, so deadlines and overdue cases can be tested without waiting."""
 
     def __init__(self, now: dt.datetime = FIXED_NOW) -> None:
-        self.now = now
+        self.now = now  # aware; the platform turns it into UTC
 
     def __call__(self) -> dt.datetime:
         return self.now

@@ -9,8 +9,8 @@ is the stored issue by construction, and the replay test checks exactly that.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn
 
 import attrs
 
@@ -29,12 +29,45 @@ REQUIREMENTS = ("note", "target", "rating", "merge_into")
 
 
 @attrs.frozen(kw_only=True)
+class ActionContext:
+    """What an action's check and effect see: the platform's services, the actor, the
+    case as read inside the transaction, the action's parameters and the instant."""
+
+    platform: Any
+    actor: Any
+    issue: Issue
+    transition: Transition
+    params: dict[str, Any]
+    now: dt.datetime
+
+    def refuse(self, reason: str) -> NoReturn:
+        from .errors import TransitionRefused
+
+        raise TransitionRefused(self.issue.id, self.transition.action, reason)
+
+
+Effect = Callable[[ActionContext], dict[str, Any]]
+Check = Callable[[ActionContext], str | None]
+
+
+def _timestamps_by_target(ctx: ActionContext) -> dict[str, Any]:
+    """The default effect (plugin actions): the timestamp of the state the action leads to."""
+    field = {"closed": "closed_at", "resolved": "resolved_at", "in_progress": "accepted_at",
+             "registered": "registered_at", "dispatched": "dispatched_at"}.get(ctx.transition.target or "")
+    return {field: ctx.now} if field else {}
+
+
+@attrs.frozen(kw_only=True)
 class Transition:
-    """One row of the workflow table.
+    """One row of the workflow table: what an action needs and what it does.
 
     ``scope`` says whose area decides the permission check: ``handling`` (the level that
     owns the case now), ``site`` (where the issue is), or ``assignee`` (the organisation or
     member the case is dispatched to). ``target`` None keeps the status (urge).
+    ``check(ctx)`` returns why the action cannot apply to this case now (or None), and
+    hides it from the actions offered; ``effect(ctx)`` returns the fields the action
+    changes (default: the timestamp of the state it leads to). ``categories``, when
+    given, limits a (plugin) action to cases of those categories.
     """
 
     action: str
@@ -47,6 +80,10 @@ class Transition:
     name_en: str = ""
     key: str = ""
     plugin: str = "gridgov"
+    check: Check | None = attrs.field(default=None, eq=False)
+    effect: Effect = attrs.field(default=_timestamps_by_target, eq=False)
+    categories: frozenset[str] | None = attrs.field(
+        default=None, converter=attrs.converters.optional(frozenset))
 
     @requires.validator
     def _known(self, attribute: attrs.Attribute, value: frozenset[str]) -> None:
@@ -54,10 +91,23 @@ class Transition:
         if unknown:
             raise ValueError(f"unknown requirements {sorted(unknown)}; use {REQUIREMENTS}")
 
+    def applies_to(self, issue: Issue) -> bool:
+        """The case is in a source state and of a category this action serves."""
+        return issue.status in self.sources and (self.categories is None or issue.category in self.categories)
 
-def _t(action: str, sources: set[str], target: str | None, scope: str, requires: set[str], zh: str, en: str, key: str) -> Transition:
+    @property
+    def closes(self) -> bool:
+        return self.target == "closed"
+
+
+def _t(action: str, sources: set[str], target: str | None, scope: str, requires: set[str], zh: str, en: str,
+       key: str, effect: Effect | None = None, check: Check | None = None) -> Transition:
+    from . import effects
+
     return Transition(action=action, sources=sources, target=target, permission=f"issue.{action}",
-                      scope=scope, requires=requires, name_zh=zh, name_en=en, key=key)  # fmt: skip
+                      scope=scope, requires=requires, name_zh=zh, name_en=en, key=key,
+                      effect=effect or effects.EFFECTS.get(action, _timestamps_by_target),
+                      check=check or effects.CHECKS.get(action))  # fmt: skip
 
 
 CORE_TRANSITIONS = (
@@ -143,6 +193,43 @@ def metric_deltas(before: Issue | None, after: Issue, action: str, levels: Seque
     return deltas
 
 
+def cohort_flags(issue: Issue) -> dict[str, int]:
+    """What a registered case contributes to its registration day's cohort now (0 or 1
+    each). Every rate is one of these over another, so no rate can pass 100 %: a case
+    reopened and closed again is still one closed case."""
+    if issue.registered_at is None:
+        return {}
+    closed = issue.status == "closed"
+    responded = issue.accepted_at is not None
+    return {
+        "registered": 1,
+        "responded": int(responded),
+        "responded_on_time": int(responded and (issue.response_due is None or issue.accepted_at <= issue.response_due)),
+        "closed": int(closed),
+        "closed_on_time": int(closed and issue.closed_at is not None
+                              and (issue.resolve_due is None or issue.closed_at <= issue.resolve_due)),
+        "rated": int(closed and issue.rating is not None),
+        "satisfied": int(closed and issue.rating in ("satisfied", "basically_satisfied")),
+        "reworked": int(issue.rework_count > 0),
+    }
+
+
+def cohort_deltas(before: Issue | None, after: Issue,
+                  day_of: Callable[[dt.datetime], dt.date]) -> list[tuple[dt.date, dict[str, int]]]:
+    """How one change moves the cohort counters: ``(registration day, deltas)`` pairs."""
+    old = cohort_flags(before) if before is not None else {}
+    new = cohort_flags(after)
+    if before is not None and old and new and before.registered_at == after.registered_at:
+        deltas = {k: new[k] - old[k] for k in new if new[k] != old[k]}
+        return [(day_of(after.registered_at), deltas)] if deltas else []
+    out = []
+    if old and before is not None and before.registered_at is not None:
+        out.append((day_of(before.registered_at), {k: -v for k, v in old.items() if v}))
+    if new and after.registered_at is not None:
+        out.append((day_of(after.registered_at), {k: v for k, v in new.items() if v}))
+    return out
+
+
 NO_DEADLINE = "9999-12-31T23:59:59"
 
 
@@ -190,7 +277,9 @@ def make_event(
     level: str | None = None,
 ) -> Event:
     """An event whose ``changes`` hold JSON-safe values (as they are stored)."""
-    safe = {k: (v.isoformat(timespec="seconds") if isinstance(v, dt.datetime) else v) for k, v in changes.items()}
+    from .converter import encode_instant
+
+    safe = {k: (encode_instant(v) if isinstance(v, dt.datetime) else v) for k, v in changes.items()}
     org = safe.get("assignee_org", before.assignee_org if before else None)
     member = safe.get("assignee_member", before.assignee_member if before else None)
     if action == "return" and before is not None:

@@ -330,14 +330,14 @@ def test_stats_json_defaults_to_the_actors_scope(sample_db):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["scope"] == "area:SX"
-    assert data["counts"]["received"] == 2
-    assert data["counts"]["closed"] == 1
+    assert data["flows"]["received"] == 2
+    assert data["flows"]["closed"] == 1
     assert data["rates"]["closure_rate"] == 1.0
     assert data["rates"]["satisfaction_rate"] == 1.0
     assert data["settled_by_level"] == {"grid": 1}
     assert data["plugins"] == {}
     other = json.loads(run("stats", "--json", "--area", "BNK", "--as", "system").stdout)
-    assert other["counts"]["received"] == 0
+    assert other["flows"]["received"] == 0
     root = json.loads(run("stats", "--json", "--as", "system").stdout)
     assert root["scope"] == "area:LG"
 
@@ -346,7 +346,7 @@ def test_stats_for_an_organisation_and_a_member_and_text_output(sample_db):
     _closed_case()
     org = json.loads(run("stats", "--org", "ZJJ", "--json", "--as", "supervisor").stdout)
     assert org["scope"] == "org:ZJJ"
-    assert org["counts"]["closed"] == 1
+    assert org["flows"]["closed"] == 1
     member = json.loads(run("stats", "--member", "handler_zjj", "--json", "--as", "handler_zjj").stdout)
     assert member["scope"] == "member:handler_zjj"
     text = run("stats", "--as", "dispatcher_sx").stdout
@@ -386,8 +386,8 @@ def test_stats_json_carries_plugin_cards_and_survives_a_failing_one(sample_db, m
 
 def test_overdue_cases_are_listed_and_marked(sample_db):
     late = {"title": "化粪池满溢", "category": "environment.sanitation", "area_code": "SX01", "status": "dispatched",
-            "assignee_org": "CGJ", "reported_at": "2026-01-05T08:00:00", "response_due": "2026-01-05T10:00:00",
-            "resolve_due": "2026-01-06T08:00:00"}
+            "assignee_org": "CGJ", "reported_at": "2026-01-05T08:00:00+08:00", "response_due": "2026-01-05T10:00:00+08:00",
+            "resolve_due": "2026-01-06T08:00:00+08:00"}
     with open_db(sample_db) as platform:
         platform.transfer.import_records(Actor.system(), "issues", [("late.json record 1", late)])
     on_time = report("路面塌陷")

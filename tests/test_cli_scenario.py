@@ -76,7 +76,7 @@ def test_two_cases_from_report_to_rating_and_the_stats_they_imply(tmp_path):
 
     stats = json.loads(cli.run("stats", "--json", "--as", "admin"))
     assert stats["scope"] == "area:LG"
-    counts = {k: v for k, v in stats["counts"].items() if v and k != "close_seconds"}
+    counts = {k: v for k, v in stats["flows"].items() if v and k != "close_seconds"}
     assert counts == {
         "received": 2, "registered": 2, "dispatched": 2, "accepted": 2, "accepted_on_time": 2,
         "resolved": 2, "verified": 2, "closed": 2, "closed_on_time": 2, "rated": 2, "satisfied": 1,
@@ -90,6 +90,6 @@ def test_two_cases_from_report_to_rating_and_the_stats_they_imply(tmp_path):
     assert stats["level_shares"] == {"grid": 0.5, "subdistrict": 0.5}
 
     grid = json.loads(cli.run("stats", "--area", "SX01", "--json", "--as", "admin"))
-    assert (grid["counts"]["received"], grid["counts"]["escalated"], grid["level_shares"]) == (1, 0, {"grid": 1.0})
+    assert (grid["flows"]["received"], grid["flows"]["escalated"], grid["level_shares"]) == (1, 0, {"grid": 1.0})
     cgj = json.loads(cli.run("stats", "--org", "CGJ", "--json", "--as", "admin"))
-    assert (cgj["counts"]["dispatched"], cgj["counts"]["closed"], cgj["settled_by_level"]) == (1, 1, {"subdistrict": 1})
+    assert (cgj["flows"]["dispatched"], cgj["flows"]["closed"], cgj["settled_by_level"]) == (1, 1, {"subdistrict": 1})

@@ -58,7 +58,7 @@ def test_every_demo_case_replays_to_its_row(small):
     platform, _ = small
     ids = [row[0] for row in platform.store.db.execute("SELECT id FROM issue")]
     for issue_id in random.Random(3).sample(ids, 120):
-        expected = issue_row(platform.issues.replay(issue_id))
+        expected = issue_row(platform.issues.replay(Actor.system(), issue_id, unmask_reason="integrity check"))
         stored = platform.store.issue_row(issue_id)
         assert {k: stored[k] for k in expected} == expected
 

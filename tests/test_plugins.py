@@ -165,8 +165,9 @@ def test_entry_point_plugin_loads_with_its_distribution_version(tmp_path, monkey
     assert host.failures == []
 
 
-def faulty_plugin() -> types.ModuleType:
-    """A plugin that writes to its table and then raises in every workflow hook."""
+def faulty_plugin(*, veto: bool = True) -> types.ModuleType:
+    """A plugin that writes to its table and then raises in every workflow hook (its veto
+    check too, unless ``veto=False``)."""
     migrations = Migrations("faulty")
 
     @migrations()
@@ -199,8 +200,8 @@ def faulty_plugin() -> types.ModuleType:
     def route_issue(issue):
         raise LookupError("router offline")
 
-    return make_plugin("faulty", register_migrations, register_categories, issue_created,
-                       issue_changed, veto_action, route_issue)
+    hooks = [register_migrations, register_categories, issue_created, issue_changed, route_issue]
+    return make_plugin("faulty", *hooks, *([veto_action] if veto else []))
 
 
 def auditing_plugin() -> types.ModuleType:
@@ -226,8 +227,17 @@ def auditing_plugin() -> types.ModuleType:
     return make_plugin("audit", register_migrations, issue_created, issue_changed)
 
 
-def test_plugin_raising_in_hooks_is_reported_and_its_writes_undone(gridgov_make_platform):
+def test_a_veto_check_that_raises_refuses_the_action_and_names_the_plugin(gridgov_make_platform):
+    """Fail closed: a crashing veto cannot let an action through that it might have refused."""
     platform = gridgov_make_platform(builtins=(), plugins=[faulty_plugin(), auditing_plugin()], strict=False)
+    with pytest.raises(TransitionRefused, match="vetoed by faulty: its veto check failed .ValueError: cannot judge report."):
+        report(platform)
+    assert platform.store.count("issue") == 0
+    assert ("veto_action", "ValueError: cannot judge report") in failures_of(platform, "faulty")
+
+
+def test_plugin_raising_in_hooks_is_reported_and_its_writes_undone(gridgov_make_platform):
+    platform = gridgov_make_platform(builtins=(), plugins=[faulty_plugin(veto=False), auditing_plugin()], strict=False)
     assert failures_of(platform, "faulty") == [("register_categories", "RuntimeError: category table missing")]
 
     issue = report(platform)
@@ -238,7 +248,6 @@ def test_plugin_raising_in_hooks_is_reported_and_its_writes_undone(gridgov_make_
     assert platform.issues.get(system, issue.id).status == "dispatched"
     assert dispatched.assignee_org == "ZJJ"  # the core router decided after faulty's raised
     hooks = [hook for hook, _ in failures_of(platform, "faulty")]
-    assert hooks.count("veto_action") == 3
     assert {"register_categories", "issue_created", "issue_changed", "route_issue"} <= set(hooks)
     assert ("route_issue", "LookupError: router offline") in failures_of(platform, "faulty")
     assert platform.table("faulty_seen").count() == 0

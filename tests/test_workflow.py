@@ -15,9 +15,10 @@ from gridgov.core import (
     StaleUpdate,
     TransitionRefused,
 )
+from gridgov.core.testing import local_time
 from gridgov.core.workflow import CORE_TRANSITIONS
 
-T0 = dt.datetime(2026, 11, 2, 9, 30)  # the fixture clock: a Monday morning
+T0 = local_time(2026, 11, 2, 9, 30)  # the fixture clock: a Monday morning
 
 
 @pytest.fixture
@@ -108,7 +109,7 @@ def test_every_transition_from_every_source(flow, action, source):
     assert (last.action, last.from_status, last.to_status, last.seq) == (action, source, transition.target, version + 1)
     assert last.actor == flow.ACTOR[action]
     assert last.note == params.get("note", "")
-    assert flow.platform.issues.replay(issue.id) == flow.platform.issues._load(issue.id)
+    assert flow.platform.issues.replay(Actor.system(), issue.id, unmask_reason="integrity check") == flow.platform.issues.find_raw(issue.id)
     assert EFFECTS[action](issue, after), f"{action} from {source}: {after}"
 
 
@@ -170,7 +171,7 @@ def test_wrong_state_names_the_state(flow, action):
         flow.act(issue.id, action, **params)
     sources = " or ".join(sorted(flow.platform.transitions[action].sources))
     assert _refused(e) == f"the case is {issue.status}; {action} needs {sources}"
-    assert flow.platform.issues._load(issue.id).version == issue.version
+    assert flow.platform.issues.find_raw(issue.id).version == issue.version
 
 
 def test_terminal_states_refuse_everything(flow):
@@ -194,7 +195,7 @@ def test_not_in_scope(flow):
         flow.act(issue.id, "verify", actor="worker_sx02")
     with pytest.raises(AccessDenied):
         flow.act(issue.id, "register", actor="worker_bnk01")
-    assert flow.platform.issues._load(issue.id).status == "reported"
+    assert flow.platform.issues.find_raw(issue.id).status == "reported"
 
 
 @pytest.mark.parametrize(
@@ -217,7 +218,7 @@ def test_missing_requirements(flow, state, action, params, words):
     with pytest.raises(TransitionRefused) as e:
         flow.act(issue.id, action, **params)
     assert words in _refused(e)
-    assert flow.platform.issues._load(issue.id).version == issue.version
+    assert flow.platform.issues.find_raw(issue.id).version == issue.version
 
 
 def test_dispatch_without_target_and_no_router_result(gridgov_platform):
@@ -290,7 +291,7 @@ def test_merge_refusals(flow):
         flow.act(dup.id, "merge", merge_into=elsewhere.id)
     merged = flow.act(dup.id, "merge", merge_into=master.id)
     assert (merged.status, merged.merged_into) == ("merged", master.id)
-    assert flow.platform.issues._load(master.id).status == "reported"
+    assert flow.platform.issues.find_raw(master.id).status == "reported"
 
 
 def test_dispatch_to_unknown_organisation_or_member(flow):
@@ -301,7 +302,7 @@ def test_dispatch_to_unknown_organisation_or_member(flow):
         flow.act(issue.id, "dispatch", member="nobody")
     with pytest.raises(TransitionRefused, match="worker_sx02 holds no post that may accept cases"):
         flow.act(issue.id, "dispatch", member="worker_sx02")
-    assert flow.platform.issues._load(issue.id).status == "registered"
+    assert flow.platform.issues.find_raw(issue.id).status == "registered"
 
 
 def test_handler_not_assigned(flow):
@@ -340,7 +341,7 @@ def test_events_are_the_history(flow):
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert [(e.from_status, e.to_status) for e in events][:3] == [(None, "reported"), ("reported", "registered"), ("registered", "dispatched")]
     assert events[2].org == "ZJJ" and events[-1].org == "ZJJ"
-    assert flow.platform.issues.replay(issue.id) == flow.platform.issues._load(issue.id)
+    assert flow.platform.issues.replay(Actor.system(), issue.id, unmask_reason="integrity check") == flow.platform.issues.find_raw(issue.id)
 
 
 # -- escalation -------------------------------------------------------------------------------
@@ -432,10 +433,10 @@ def test_deadlines_follow_the_deployment_sla(flow, gridgov_clock):
 
     book = SlaBook(rules=(SlaRule(category="road.repair", response_hours=2, resolve_hours=9, working_hours=True),))
     flow.platform.set_sla(Actor.system(), book)
-    gridgov_clock.now = dt.datetime(2026, 11, 6, 17, 0)  # Friday 17:00
+    gridgov_clock.now = local_time(2026, 11, 6, 17, 0)  # Friday 17:00
     issue = flow.to("dispatched")
-    assert issue.response_due == dt.datetime(2026, 11, 9, 10, 0)  # 1 h Friday + 1 h Monday
-    assert issue.resolve_due == dt.datetime(2026, 11, 9, 17, 0)  # 1 h Friday + 8 h Monday
+    assert issue.response_due == local_time(2026, 11, 9, 10, 0)  # 1 h Friday + 1 h Monday
+    assert issue.resolve_due == local_time(2026, 11, 9, 17, 0)  # 1 h Friday + 8 h Monday
     other = flow.report(category="noise")
     flow.act(other.id, "register")
     other = flow.act(other.id, "dispatch", org="PHPS")

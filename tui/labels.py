@@ -50,7 +50,9 @@ class Labels:
         """``11-02 09:30`` this year, ``2025-12-01`` for another year."""
         if moment is None:
             return "—"
-        return moment.strftime("%m-%d %H:%M" if moment.year == self.platform.now().year else "%Y-%m-%d")
+        local = self.platform.time.local(moment)
+        this_year = local.year == self.platform.today().year
+        return local.strftime("%m-%d %H:%M" if this_year else "%Y-%m-%d")
 
     def scope(self, actor: Actor) -> str:
         """Each post with the area or organisation it covers: ``网格员 · 山厦社区第01网格``."""

@@ -39,6 +39,9 @@ class AppContext:
     def platform(self) -> Platform:
         if self._platform is None:
             self._platform = Platform(self.db_path)
+            from .output import set_display_zone
+
+            set_display_zone(self._platform.zone)
             shown = dict.fromkeys(str(f) for f in [*self.startup_failures, *self._platform.plugin_failures])
             for failure in shown:
                 click.echo(f"warning: {failure}", err=True)

@@ -92,7 +92,7 @@ def list_(app: AppContext, status: tuple[str, ...], all_states: bool, area: str 
 
 
 def _issue_cells(app: AppContext, issue: Issue, now: Any) -> list[Any]:
-    due = issue.due_at.strftime("%Y-%m-%d %H:%M") if issue.due_at and issue.is_open else ""
+    due = app.platform.time.format(issue.due_at) if issue.due_at and issue.is_open else ""
     if due and issue.overdue_at(now):
         due += "!"
     status = STATUS_ZH.get(issue.status, issue.status) if app.lang == "zh" else issue.status

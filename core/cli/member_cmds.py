@@ -66,7 +66,7 @@ def show(app: AppContext, member_login: str, unmask: bool, reason: str | None, a
     platform = app.platform
     found = platform.members.get(actor, member_login, unmask_reason=reason if unmask else None)
     posts = platform.members.assignments(member_login)
-    pairings = platform.pairings.list(member=member_login)
+    pairings = platform.pairings.list(actor, member=member_login)
     if as_json:
         echo_json({"member": to_dict(found), "posts": [to_dict(p) for p in posts],
                    "pairings": [to_dict(p) for p in pairings]})

@@ -7,6 +7,7 @@ with a Chinese name in it; :func:`display_width` counts columns the way the term
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import functools
 import json
@@ -82,6 +83,8 @@ def parse_day(value: str | None, field: str) -> dt.date | None:
 def _default(value: Any) -> Any:
     if attrs.has(type(value)):
         return to_dict(value)
+    if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        return value.astimezone(dt.UTC).isoformat(timespec="seconds")
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, set | frozenset | tuple):
@@ -126,12 +129,23 @@ def fit(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
+_display_zone: contextvars.ContextVar[Any] = contextvars.ContextVar("display_zone", default=None)
+
+
+def set_display_zone(zone: Any) -> None:
+    """Show instants in the deployment's zone (set when a command opens its platform)."""
+    _display_zone.set(zone)
+
+
 def cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dt.datetime):
+        zone = _display_zone.get()
+        if value.tzinfo is not None and zone is not None:
+            value = value.astimezone(zone)
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, float):
         return f"{value:g}"

@@ -107,14 +107,30 @@ def _percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f}%"
 
 
+def period_text(since: dt.date | None, until: dt.date | None, zh: bool) -> str:
+    """The period in words: open ends say so instead of printing ``…``."""
+    last = until - dt.timedelta(days=1) if until else None
+    if since and last:
+        return f"{since} – {last}"
+    if since:
+        return f"{since} 起" if zh else f"from {since}"
+    if last:
+        return f"截至 {last}" if zh else f"up to {last}"
+    return "全部" if zh else "all time"
+
+
 def render(metrics: Metrics, cards: dict[str, Any], lang: str) -> str:
     zh = lang == "zh"
-    period = f"{metrics.since or '…'} – {metrics.until or '…'}"
+    period = period_text(metrics.since, metrics.until, zh)
     lines = [fields_block([("scope", metrics.scope), ("period", period)]), ""]
     counts = {k: v for k, v in metrics.counts.items() if not k.startswith("settled_depth_")}
     shown = [(k, v) for k, v in counts.items() if v and k != "close_seconds"]
+    lines.append("流量（本期发生）" if zh else "flow counts (what happened in the period)")
     lines.append(table(("counter", "count"), shown or [("received", 0)]))
     lines.append("")
+    c = metrics.cohort
+    lines.append(f"本期立案的 {c['registered']} 件案件的现状（比率）" if zh
+                 else f"cohort rates (the {c['registered']} cases registered in the period, as they stand now)")
     rates = [(_RATE_NAMES[k][1 if zh else 0], _percent(v)) for k, v in metrics.rates.items()]
     hours = metrics.mean_hours_to_close
     rates.append(("平均办结时长" if zh else "mean hours to close", "–" if hours is None else f"{hours:g} h"))

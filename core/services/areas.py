@@ -21,12 +21,30 @@ class AreaService(Service):
         super().__init__(platform)
         self._paths: dict[str, str] = {}
         self._cache: dict[str, Area] = {}
+        self._seen_version: str | None = None
 
     def forget(self) -> None:
-        """Drop cached areas (after this process changes the tree; areas change rarely,
-        and reporting reads an area and its ancestors on every case)."""
+        """Drop cached areas. Reporting reads an area and its ancestors on every case, so
+        areas are cached; a change of the tree (here or in another process) bumps the
+        directory version, and :meth:`fresh` drops the caches when it moved."""
         self._paths.clear()
         self._cache.clear()
+        self.platform.issues.forget()
+        self._seen_version = self.store.directory_version()
+
+    def fresh(self) -> None:
+        """Drop the caches if the tree changed since they were filled (cheap when it did
+        not: SQLite answers from its change counter without reading a page)."""
+        version = self.store.directory_version()
+        if self._seen_version is None:
+            self._seen_version = version
+        elif version != self._seen_version:
+            self.forget()
+
+    def _changed(self) -> None:
+        """Record a change of the tree or its levels, inside the writing transaction."""
+        self.store.bump_directory_version()
+        self.forget()
 
     # -- levels -------------------------------------------------------------------------
 
@@ -35,15 +53,17 @@ class AreaService(Service):
         return tuple(self.store.setting("area_levels", DEFAULT_LEVELS))
 
     def set_levels(self, actor: Actor, levels: Sequence[str]) -> None:
-        actor.require("area.manage")
-        self.platform.issues.forget()
+        """Name the deployment's levels, top first (the whole deployment: global admins only)."""
+        self.platform.require_global(actor, "area.manage")
         if len(set(levels)) != len(levels) or not levels:
             raise ValidationError("levels", "must be distinct names, at least one")
-        used = {r["level"] for r in self.store.select("area", limit=100000)}
+        used = set(self.store.distinct_values("area", "level"))
         missing = used - set(levels)
         if missing:
             raise ValidationError("levels", f"areas already use {', '.join(sorted(missing))}")
-        self.store.set_setting("area_levels", list(levels))
+        with self.store.write():
+            self.store.set_setting("area_levels", list(levels))
+            self._changed()
 
     def handling_level(self) -> str:
         """The level whose staff take cases first ("small matters stay in the grid")."""
@@ -51,15 +71,19 @@ class AreaService(Service):
         return self.store.setting("handling_level", "grid" if "grid" in levels else levels[-1])
 
     def set_handling_level(self, actor: Actor, level: str) -> None:
-        """Make ``level`` the one whose staff take cases first (Suyu: the compound)."""
-        actor.require("area.manage")
+        """Make ``level`` the one whose staff take cases first (Suyu: the compound); new
+        cases route to it at once, in this process and in others."""
+        self.platform.require_global(actor, "area.manage")
         if level not in self.levels():
             raise ValidationError("handling_level", f"{level!r} is not a level of this deployment ({', '.join(self.levels())})")
-        self.store.set_setting("handling_level", level)
+        with self.store.write():
+            self.store.set_setting("handling_level", level)
+            self._changed()
 
     # -- reading ------------------------------------------------------------------------
 
     def get(self, code: str) -> Area:
+        self.fresh()
         area = self._cache.get(code)
         if area is None:
             area = from_dict(Area, self.store.get("area", code))
@@ -73,6 +97,7 @@ class AreaService(Service):
 
     def path_of(self, code: str) -> str:
         """The materialised path of an area (cached: paths change only when moving areas)."""
+        self.fresh()
         path = self._paths.get(code)
         if path is None:
             path = self.get(code).path
@@ -142,30 +167,47 @@ class AreaService(Service):
             )
         return attrs.evolve(area, path=f"{parent_path}{area.code}/")
 
+    def require_manage(self, actor: Actor, code: str | None) -> None:
+        """``area.manage`` over the area ``code`` (None: a new root, the whole deployment)."""
+        if code is None:
+            self.platform.require_global(actor, "area.manage")
+        else:
+            actor.require("area.manage", self.path_of(code), what=f"area {code}")
+
     def add(self, actor: Actor, area: Area) -> Area:
-        actor.require("area.manage")
+        """Add an area under a parent the actor manages (a new root: global admins only)."""
+        if area.parent_code is not None:
+            self.require_exists(area.parent_code, "parent_code")
+        self.require_manage(actor, area.parent_code)
         area = self.prepare(area)
-        row = to_row(area)
-        self.store.insert("area", row)
-        self._paths[area.code] = area.path
+        with self.store.write():
+            self.store.insert("area", to_row(area))
+            self._changed()
         return area
 
     def update(self, actor: Actor, code: str, *, version: int | None = None, **changes) -> Area:
-        """Change an area's name, level, population or households (``move`` changes the parent)."""
-        actor.require("area.manage")
+        """Change an area's name, level, population or households (``move`` changes the parent).
+
+        ``version`` is the one the caller saw; a change made since raises StaleUpdate."""
+        current = self.require_exists(code, "code")
+        self.require_manage(actor, code)
         if "parent_code" in changes or "path" in changes or "code" in changes:
             raise ValidationError("parent_code", "use move() to change an area's place in the tree")
-        current = self.get(code)
         updated = attrs.evolve(current, **changes)
         self.prepare(updated)
-        self.store.update("area", code, {k: getattr(updated, k) for k in changes}, version=version or current.version)
-        self.forget()
+        with self.store.write():
+            self.store.update("area", code, {k: getattr(updated, k) for k in changes},
+                              version=version or current.version)
+            self._changed()
         return self.get(code)
 
     def move(self, actor: Actor, code: str, new_parent: str) -> Area:
-        """Put an area (with its subtree) under another parent; refuses cycles."""
-        actor.require("area.manage")
-        area = self.get(code)
+        """Put an area (with its subtree) under another parent; refuses cycles. The actor
+        manages both the area and its new parent."""
+        area = self.require_exists(code, "code")
+        self.require_exists(new_parent, "parent_code")
+        self.require_manage(actor, code)
+        self.require_manage(actor, new_parent)
         moved = self.prepare(attrs.evolve(area, parent_code=new_parent))
         old_prefix, new_prefix = area.path, moved.path
         if self.store.count_subtree("issue", old_prefix, column="area_path"):
@@ -176,7 +218,7 @@ class AreaService(Service):
             for row in self.store.subtree("area", old_prefix):
                 self.store.update("area", row["code"], {"path": new_prefix + row["path"][len(old_prefix):]})
             self.store.update("area", code, {"parent_code": new_parent}, version=area.version)
-        self.forget()
+            self._changed()
         return self.get(code)
 
     def require_exists(self, code: str, field: str = "area_code") -> Area:
@@ -184,3 +226,6 @@ class AreaService(Service):
             return self.get(code)
         except NotFound:
             raise ValidationError(field, f"unknown area {code}") from None
+
+    def roots_paths(self) -> list[str]:
+        return [a.path for a in self.roots()]

@@ -8,8 +8,9 @@ plugins react, each in a savepoint of its own.
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -19,7 +20,18 @@ from ..converter import from_dict
 from ..errors import AccessDenied, NotFound, StaleUpdate, TransitionRefused, ValidationError
 from ..identifiers import mask_phone
 from ..models import RATINGS, SOURCES, Event, Issue
-from ..workflow import apply_event, event_row, issue_row, make_event, metric_deltas, replay
+from ..timezone import instant
+from ..workflow import (
+    ActionContext,
+    Transition,
+    apply_event,
+    cohort_deltas,
+    event_row,
+    issue_row,
+    make_event,
+    metric_deltas,
+    replay,
+)
 from .base import Service
 
 
@@ -32,6 +44,14 @@ class IssueService(Service):
         except NotFound:
             raise NotFound("issue", issue_id) from None
 
+    def find_raw(self, issue_id: int) -> Issue | None:
+        """The stored case, unmasked and unchecked: for the core's own rules (a merge's
+        master, a plugin's hook), never handed to an actor."""
+        try:
+            return self._load(issue_id)
+        except NotFound:
+            return None
+
     def can_read(self, actor: Actor, issue: Issue) -> bool:
         if actor.covers("issue.read", issue.area_path):
             return True
@@ -42,24 +62,43 @@ class IssueService(Service):
     def mask(self, issue: Issue) -> Issue:
         return attrs.evolve(issue, requester_phone=mask_phone(issue.requester_phone))
 
-    def get(self, actor: Actor, issue_id: int, *, unmask_reason: str | None = None) -> Issue:
-        """A case the actor may see; the requester's phone is masked unless unmasked (logged)."""
+    def _readable(self, actor: Actor, issue_id: int) -> Issue:
         issue = self._load(issue_id)
         if not self.can_read(actor, issue):
             raise AccessDenied(f"{actor.login} may not see issue {issue_id}: outside their scope")
-        if unmask_reason is None:
-            return self.mask(issue)
-        self.platform.members.unmask_check(actor, unmask_reason)
-        self.platform.log_access(actor, f"issue:{issue_id}:requester_phone", unmask_reason)
         return issue
 
-    def events(self, actor: Actor, issue_id: int) -> list[Event]:
-        self.get(actor, issue_id)
-        return [from_dict(Event, r) for r in self.store.events(issue_id)]
+    def _unmask(self, actor: Actor, issue: Issue, reason: str, what: str) -> None:
+        self.platform.members.unmask_check(actor, reason, issue.area_path)
+        self.platform.log_access(actor, f"issue:{issue.id}:{what}", reason, path=issue.area_path)
 
-    def replay(self, issue_id: int) -> Issue:
-        """The issue rebuilt from its event log alone."""
-        return replay([from_dict(Event, r) for r in self.store.events(issue_id)])
+    def get(self, actor: Actor, issue_id: int, *, unmask_reason: str | None = None) -> Issue:
+        """A case the actor may see; the requester's phone is masked unless unmasked (logged)."""
+        issue = self._readable(actor, issue_id)
+        if unmask_reason is None:
+            return self.mask(issue)
+        self._unmask(actor, issue, unmask_reason, "requester_phone")
+        return issue
+
+    def events(self, actor: Actor, issue_id: int, *, unmask_reason: str | None = None) -> builtins.list[Event]:
+        """The case's timeline. Each event's ``changes`` echo the fields it set, the
+        requester's phone among them, so they are masked like the case itself."""
+        issue = self._readable(actor, issue_id)
+        events = [from_dict(Event, r) for r in self.store.events(issue_id)]
+        if unmask_reason is not None:
+            self._unmask(actor, issue, unmask_reason, "events")
+            return events
+        return [mask_event(e) for e in events]
+
+    def replay(self, actor: Actor, issue_id: int, *, unmask_reason: str | None = None) -> Issue:
+        """The issue rebuilt from its event log alone (the integrity check), masked unless
+        unmasked with a reason; maintenance jobs pass ``Actor.system()`` and a reason."""
+        issue = self._readable(actor, issue_id)
+        rebuilt = replay([from_dict(Event, r) for r in self.store.events(issue_id)])
+        if unmask_reason is None:
+            return self.mask(rebuilt)
+        self._unmask(actor, issue, unmask_reason, "replay")
+        return rebuilt
 
     def _scope_args(self, actor: Actor, area: str | None) -> dict[str, Any]:
         paths = actor.paths_for("issue.read")
@@ -83,7 +122,7 @@ class IssueService(Service):
         actor: Actor,
         *,
         area: str | None = None,
-        status: str | list[str] | None = None,
+        status: str | Sequence[str] | None = None,
         open_only: bool = False,
         category: str | None = None,
         level: str | None = None,
@@ -92,7 +131,7 @@ class IssueService(Service):
         limit: int = 50,
         offset: int = 0,
         due_before: dt.datetime | None = None,
-    ) -> list[Issue]:
+    ) -> builtins.list[Issue]:
         """A page of the actor's cases, soonest due first (the queue).
 
         ``due_before`` keeps open cases due before that moment (``overdue`` is the same
@@ -105,43 +144,46 @@ class IssueService(Service):
         )
         return [self.mask(from_dict(Issue, r)) for r in rows]
 
-    def count(self, actor: Actor, *, area: str | None = None, status: str | list[str] | None = None,
+    def count(self, actor: Actor, *, area: str | None = None, status: str | Sequence[str] | None = None,
               open_only: bool = False, category: str | None = None, level: str | None = None,
               overdue: bool = False, search: str | None = None,
               due_before: dt.datetime | None = None) -> int:
-        return self.store.issue_page(
+        return self.store.issue_count(
             **self._scope_args(actor, area),
             **self._filters(status, open_only, category, level, overdue, search, due_before),
-            count=True,
         )
 
-    def _filters(self, status, open_only, category, level, overdue, search, due_before=None) -> dict[str, Any]:
-        statuses = [status] if isinstance(status, str) else list(status or [])
+    def _filters(self, status: str | Sequence[str] | None, open_only: bool, category: str | None,
+                 level: str | None, overdue: bool, search: str | None,
+                 due_before: dt.datetime | None = None) -> dict[str, Any]:
+        statuses = [status] if isinstance(status, str) else builtins.list(status or [])
         return {
             "status": statuses,
             "open_only": open_only,
             "category": category,
             "level": level,
-            "overdue_before": self.platform.now() if overdue else due_before,
+            "overdue_before": self.platform.now() if overdue else instant(due_before, "due_before"),
             "search": search or None,
         }
 
-    def similar(self, actor: Actor, *, category: str, area: str, text: str, limit: int = 5) -> list[Issue]:
+    def similar(self, actor: Actor, *, category: str, area: str, text: str, limit: int = 5) -> builtins.list[Issue]:
         """Open cases of the same category in the same handling area with similar text:
         the likely duplicates to show before saving a report."""
         handling = self.handling_area_for(area)
         rows = self.store.similar_open_issues(
             category=category, path=self.platform.areas.path_of(handling), text=text, limit=limit
         )
-        return [self.mask(from_dict(Issue, r)) for r in rows if self.can_read(actor, from_dict(Issue, r))]
+        found = [from_dict(Issue, r) for r in rows]
+        return [self.mask(issue) for issue in found if self.can_read(actor, issue)]
 
     # -- reporting ----------------------------------------------------------------------
 
     def forget(self) -> None:
-        self._handling = {}
+        self._handling: dict[str, str] = {}
 
     def handling_area_for(self, area_code: str) -> str:
         """The nearest area at the handling level (the grid) at or above ``area_code``."""
+        self.platform.areas.fresh()
         cache = self.__dict__.setdefault("_handling", {})
         if area_code in cache:
             return cache[area_code]
@@ -170,7 +212,8 @@ class IssueService(Service):
         payload: dict[str, Any] | None = None,
         at: dt.datetime | None = None,
     ) -> Issue:
-        """Take in a new case; returns it (requester phone masked)."""
+        """Take in a new case; returns it (requester phone masked). ``at`` (aware) backdates
+        the report, e.g. a hotline record typed in later."""
         cat = self.platform.categories.get(category)
         if cat is None:
             raise ValidationError("category", f"unknown category {category}; see `gridgov issue categories`")
@@ -183,7 +226,7 @@ class IssueService(Service):
         area_row = self.platform.areas.require_exists(area, "area")
         actor.require("issue.report", area_row.path, what=f"area {area}")
         handling = self.handling_area_for(area)
-        now = at or self.platform.now()
+        now = instant(at, "at") or self.platform.now()
         issue = Issue(
             title=title,
             description=description,
@@ -210,29 +253,35 @@ class IssueService(Service):
             issue_id = self.store.insert_issue(row, event_row(event, {"received": 1}))
             event = attrs.evolve(event, issue_id=issue_id)
             issue = attrs.evolve(issue, id=issue_id, version=1)
-            self._count(issue, now, metric_deltas(None, issue, "report"))
+            self._count(None, issue, now, metric_deltas(None, issue, "report"))
             self.platform.hooks.call("issue_created", wrap=self.platform.plugin_savepoint,
                                      platform=self.platform, actor=actor, issue=issue)
         return self.mask(issue)
 
     # -- acting -------------------------------------------------------------------------
 
-    def available_actions(self, actor: Actor, issue: Issue) -> list[str]:
-        """Actions this actor may take on the case now (state, permission and scope)."""
+    def _context(self, actor: Actor, issue: Issue, transition: Transition, params: dict[str, Any],
+                 now: dt.datetime) -> ActionContext:
+        return ActionContext(platform=self.platform, actor=actor, issue=issue, transition=transition,
+                             params=params, now=now)
+
+    def available_actions(self, actor: Actor, issue: Issue) -> builtins.list[str]:
+        """Actions this actor may take on the case now (state, category, permission,
+        scope and each action's own check)."""
         names = []
+        now = self.platform.now()
         for transition in self.platform.transitions.values():
-            if issue.status in transition.sources and self._refusal(actor, issue, transition, None) is None:
-                if transition.action == "urge" and not issue.overdue_at(self.platform.now()):
-                    continue
-                if transition.action == "reopen" and issue.rating != "dissatisfied":
-                    continue
-                if transition.action == "escalate" and issue.handling_area == issue.area_path.strip("/").split("/")[0]:
-                    continue
-                names.append(transition.action)
+            if not transition.applies_to(issue) or self._refusal(actor, issue, transition) is not None:
+                continue
+            if transition.check and transition.check(self._context(actor, issue, transition, {}, now)):
+                continue
+            names.append(transition.action)
         return names
 
-    def _refusal(self, actor: Actor, issue: Issue, transition, _params) -> str | None:
+    def _refusal(self, actor: Actor, issue: Issue, transition: Transition) -> str | None:
         permission = transition.permission
+        if not actor.active:
+            return actor.denial(permission)
         if transition.scope == "assignee":
             if any(ALL in g.permissions and g.area_path and issue.area_path.startswith(g.area_path) for g in actor.grants):
                 return None
@@ -271,7 +320,7 @@ class IssueService(Service):
         transition = self.platform.transitions.get(action)
         if transition is None:
             raise TransitionRefused(issue_id, action, f"unknown action; known: {', '.join(self.platform.transitions)}")
-        now = at or self.platform.now()
+        now = instant(at, "at") or self.platform.now()
         params = {"note": note, "org": org, "member": member, "rating": rating, "merge_into": merge_into}
         with self.store.write():
             issue = self._load(issue_id)
@@ -286,10 +335,19 @@ class IssueService(Service):
                     issue_id, action,
                     f"the case is {issue.status}; {action} needs {' or '.join(sorted(transition.sources))}",
                 )
-            refusal = self._refusal(actor, issue, transition, params)
+            if transition.categories is not None and issue.category not in transition.categories:
+                raise TransitionRefused(
+                    issue_id, action, f"{action} applies to {', '.join(sorted(transition.categories))} cases, "
+                                      f"not to {issue.category}")
+            refusal = self._refusal(actor, issue, transition)
             if refusal:
                 raise TransitionRefused(issue_id, action, refusal)
-            changes = self._changes(actor, issue, transition, params, now)
+            self._check_requirements(issue, transition, params)
+            ctx = self._context(actor, issue, transition, params, now)
+            reason = transition.check(ctx) if transition.check else None
+            if reason:
+                raise TransitionRefused(issue_id, action, reason)
+            changes = transition.effect(ctx)
             self._veto(actor, issue, action, params)
             target = transition.target or issue.status
             event = make_event(issue, issue_id=issue_id, action=action, to_status=target, actor=actor.login,
@@ -297,128 +355,110 @@ class IssueService(Service):
             updated = apply_event(issue, event)
             deltas = metric_deltas(issue, updated, action, self.platform.areas.levels())
             self.store.update_issue(issue_row(updated), event_row(event, deltas), expected_version=issue.version)
-            self._count(updated, now, deltas)
+            self._count(issue, updated, now, deltas)
             self.platform.hooks.call("issue_changed", wrap=self.platform.plugin_savepoint,
                                      platform=self.platform, actor=actor, issue=updated, event=event)
         return self.mask(updated)
 
-    def _require(self, issue: Issue, action: str, field: str, present: bool) -> None:
-        if not present:
-            raise TransitionRefused(issue.id, action, f"{field} is required")
-
-    def _changes(self, actor: Actor, issue: Issue, transition, params: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
-        action = transition.action
-        req = transition.requires
-        if "note" in req:
-            self._require(issue, action, "a note (reason or result)", bool((params["note"] or "").strip()))
+    @staticmethod
+    def _check_requirements(issue: Issue, transition: Transition, params: dict[str, Any]) -> None:
+        action, req = transition.action, transition.requires
+        if "note" in req and not (params["note"] or "").strip():
+            raise TransitionRefused(issue.id, action, "a note (reason or result) is required")
         if "rating" in req:
-            self._require(issue, action, "a rating", bool(params["rating"]))
+            if not params["rating"]:
+                raise TransitionRefused(issue.id, action, "a rating is required")
             if params["rating"] not in RATINGS:
                 raise TransitionRefused(issue.id, action, f"rating must be one of {', '.join(RATINGS)}")
-        changes: dict[str, Any] = {}
-        if action == "register":
-            changes["registered_at"] = now
-        elif action == "merge":
-            target_id = params["merge_into"]
-            self._require(issue, action, "the master issue to merge into", target_id is not None)
-            if target_id == issue.id:
-                raise TransitionRefused(issue.id, action, "an issue cannot be merged into itself")
-            try:
-                master = self._load(int(target_id))
-            except NotFound:
-                raise TransitionRefused(issue.id, action, f"master issue {target_id} does not exist") from None
-            if not master.is_open:
-                raise TransitionRefused(issue.id, action, f"master issue {target_id} is {master.status}")
-            if not self.can_read(actor, master):
-                # The merged case is followed up through its master; one the actor cannot
-                # see (another grid's) is not a duplicate they can vouch for.
-                raise TransitionRefused(issue.id, action, f"master issue {target_id} is outside {actor.login}'s scope")
-            changes["merged_into"] = master.id
-        elif action == "dispatch":
-            changes.update(self._dispatch_target(actor, issue, params))
-            cat = self.platform.categories.get(issue.category) or issue.category
-            response_due, resolve_due = self.platform.sla.deadlines(cat, issue.priority, now)
-            changes.update(dispatched_at=now, response_due=response_due, resolve_due=resolve_due, accepted_at=None)
-        elif action == "accept":
-            changes["accepted_at"] = now
-        elif action == "return":
-            changes.update(assignee_org=None, assignee_member=None, return_count=issue.return_count + 1)
-        elif action == "resolve":
-            changes["resolved_at"] = now
-        elif action == "rework":
-            changes.update(resolved_at=None, rework_count=issue.rework_count + 1)
-        elif action == "close":
-            changes.update(closed_at=now, rating=params["rating"])
-        elif action == "reopen":
-            if issue.rating != "dissatisfied":
-                raise TransitionRefused(issue.id, action, f"only a case rated dissatisfied reopens; this one is {issue.rating}")
-            changes.update(closed_at=None, rating=None, resolved_at=None, registered_at=issue.registered_at)
-        elif action == "escalate":
-            handling = issue.handling_area or issue.area_code
-            parent = self.platform.areas.get(handling).parent_code
-            if parent is None:
-                raise TransitionRefused(issue.id, action, f"{handling} is the top of the tree; there is no level above")
-            changes.update(
-                handling_area=parent,
-                level=self.platform.areas.get(parent).level,
-                assignee_org=None,
-                assignee_member=None,
-                response_due=None,
-                resolve_due=None,
-                dispatched_at=None,
-                accepted_at=None,
-                escalation_count=issue.escalation_count + 1,
-            )
-        elif action == "urge":
-            if not issue.overdue_at(now):
-                raise TransitionRefused(issue.id, action, "only an overdue case can be urged")
-            changes["urge_count"] = issue.urge_count + 1
-        else:
-            changes.update(self._generic_changes(transition.target, now))
-        return changes
+        if "merge_into" in req and params["merge_into"] is None:
+            raise TransitionRefused(issue.id, action, "the master issue to merge into is required")
 
-    @staticmethod
-    def _generic_changes(target: str | None, now: dt.datetime) -> dict[str, Any]:
-        """Timestamps for plugin actions, by the state they lead to."""
-        field = {"closed": "closed_at", "resolved": "resolved_at", "in_progress": "accepted_at",
-                 "registered": "registered_at", "dispatched": "dispatched_at"}.get(target or "")
-        return {field: now} if field else {}
+    # -- dispatch targets ---------------------------------------------------------------
 
-    def _dispatch_target(self, actor: Actor, issue: Issue, params: dict[str, Any]) -> dict[str, Any]:
+    def dispatch_target(self, ctx: ActionContext) -> dict[str, Any]:
+        """Who a case is dispatched to: the named organisation and/or member, or the
+        router's choice. A target must serve the handling area (seated or paired in it,
+        below it or above it; a member through a post there), so a dispatcher cannot send
+        a case to any organisation in the district."""
+        issue, params = ctx.issue, ctx.params
         org, member = params.get("org"), params.get("member")
+        chosen = ""
         if not org and not member:
             found = self.platform.route(issue)
             if found is None:
-                raise TransitionRefused(issue.id, "dispatch", "a target is required: no router found a handler for this case")
-            org, member = found.org_code, found.member_login
-        if org and not self.store.find("organisation", org):
-            raise TransitionRefused(issue.id, "dispatch", f"unknown organisation {org}")
-        if member and not self.store.find("member", member):
-            raise TransitionRefused(issue.id, "dispatch", f"unknown member {member}")
-        if member and not self.platform.actor(member).has("issue.accept"):
-            # Nobody else can accept or return a case sent to one person: it would be stuck.
-            raise TransitionRefused(issue.id, "dispatch", f"{member} holds no post that may accept cases")
+                ctx.refuse("a target is required: no router found a handler for this case")
+            org, member, chosen = found.org_code, found.member_login, " (the router's choice)"
+        handling = issue.handling_area or issue.area_code
+        path = self.platform.areas.path_of(handling)
+        if org:
+            if self.platform.organisations.find(org) is None:
+                ctx.refuse(f"unknown organisation {org}")
+            if not self.platform.organisations.serves(org, path):
+                ctx.refuse(f"{org}{chosen} does not serve {handling}: it is neither seated nor paired "
+                           f"in, below or above it")
+        if member:
+            row = self.store.find("member", member)
+            if row is None:
+                ctx.refuse(f"unknown member {member}")
+            target = self.platform.actor(member)
+            if not target.active:
+                ctx.refuse(f"{member} is deactivated")
+            if not target.has("issue.accept"):
+                # Nobody else can accept or return a case sent to one person: it would be stuck.
+                ctx.refuse(f"{member} holds no post that may accept cases")
+            if not self._member_serves(target, path):
+                ctx.refuse(f"{member}{chosen} holds no post that serves {handling}")
         return {"assignee_org": org, "assignee_member": member}
 
+    def _member_serves(self, target: Actor, path: str) -> bool:
+        for grant in target.grants:
+            if not grant.allows("issue.accept"):
+                continue
+            if grant.area_path and (path.startswith(grant.area_path) or grant.area_path.startswith(path)):
+                return True
+            if grant.org_code and self.platform.organisations.serves(grant.org_code, path):
+                return True
+        return False
+
     def _veto(self, actor: Actor, issue: Issue, action: str, params: dict[str, Any]) -> None:
+        """Any veto refuses. A veto hook that raises refuses too (fail closed), naming the
+        plugin; its failure stays in the plugin failures."""
         for plugin, reason in self.platform.hooks.call(
-            "veto_action", platform=self.platform, actor=actor, issue=issue, action=action, params=params
+            "veto_action", platform=self.platform, actor=actor, issue=issue, action=action, params=params,
+            on_error=lambda plugin, exc: f"its veto check failed ({type(exc).__name__}: {exc}), so the action is refused",
         ):
             raise TransitionRefused(issue.id, action, f"vetoed by {plugin}: {reason}")
 
-    def _count(self, issue: Issue, at: dt.datetime, deltas: dict[str, int]) -> None:
+    def _count(self, before: Issue | None, after: Issue, at: dt.datetime, deltas: dict[str, int]) -> None:
+        codes = after.area_path.strip("/").split("/")
         if deltas:
-            codes = issue.area_path.strip("/").split("/")
-            self.store.add_metrics(codes, at.date(), deltas)
+            self.store.add_metrics(codes, self.platform.time.day_of(at), deltas)
+        cohorts = cohort_deltas(before, after, self.platform.time.day_of)
+        if cohorts:
+            self.store.add_cohorts(codes, cohorts)
 
     # -- bulk ---------------------------------------------------------------------------
 
-    def iter_all(self, batch: int = 5000) -> Iterator[Issue]:
-        offset = 0
-        while True:
-            rows = self.store.select("issue", order_by="id", limit=batch, offset=offset)
-            if not rows:
-                return
-            for r in rows:
-                yield from_dict(Issue, r)
-            offset += batch
+    def iter_all(self, actor: Actor, *, unmask_reason: str | None = None, batch: int = 5000) -> Iterator[Issue]:
+        """Every case in the actor's scope, in id order (exports, integrity checks);
+        masked unless unmasked with a reason, which is logged once for the whole run."""
+        paths = actor.paths_for("issue.read")
+        if unmask_reason is not None:
+            self.platform.members.unmask_check(actor, unmask_reason, paths or None)
+            self.platform.log_access(actor, "issue:*", unmask_reason, path=paths[0] if len(paths) == 1 else None)
+        for path in paths:
+            last = 0
+            while rows := self.store.subtree("issue", path, column="area_path", order_by="id", limit=batch,
+                                             id__gt=last):
+                for r in rows:
+                    issue = from_dict(Issue, r)
+                    yield issue if unmask_reason is not None else self.mask(issue)
+                last = rows[-1]["id"]
+
+
+def mask_event(event: Event) -> Event:
+    """An event with the personal data its ``changes`` echo masked."""
+    phone = event.changes.get("requester_phone")
+    if not phone:
+        return event
+    return attrs.evolve(event, changes={**event.changes, "requester_phone": mask_phone(phone)})

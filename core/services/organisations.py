@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import builtins
+from typing import Any
+
 import attrs
 
 from ..access import Actor
@@ -24,7 +27,7 @@ class OrganisationService(Service):
         return from_dict(Organisation, rows[0]) if rows else None
 
     def list(self, *, kind: str | None = None, area: str | None = None, limit: int | None = None,
-             offset: int = 0, **where) -> list[Organisation]:
+             offset: int = 0, **where: Any) -> builtins.list[Organisation]:
         """Organisations of a kind, seated in an area's subtree when ``area`` is given."""
         if kind:
             where["kind"] = kind
@@ -34,7 +37,7 @@ class OrganisationService(Service):
         rows = self.store.select("organisation", order_by="code", limit=limit, offset=offset, **where)
         return [from_dict(Organisation, r) for r in rows]
 
-    def count(self, **where) -> int:
+    def count(self, **where: Any) -> int:
         return self.store.count("organisation", **where)
 
     def check(self, org: Organisation) -> None:
@@ -43,22 +46,50 @@ class OrganisationService(Service):
         if org.parent_code and not self.store.find("organisation", org.parent_code):
             raise ValidationError("parent_code", f"unknown organisation {org.parent_code}")
 
+    def require_manage(self, actor: Actor, org: Organisation) -> None:
+        """``organisation.manage`` over the organisation's seat (none: the whole deployment)."""
+        if org.area_code:
+            actor.require("organisation.manage", self.platform.areas.path_of(org.area_code),
+                          what=f"organisation {org.code} (seated in {org.area_code})")
+        else:
+            self.platform.require_global(actor, "organisation.manage", what=f"organisation {org.code} (no seat)")
+
     def add(self, actor: Actor, org: Organisation) -> Organisation:
-        actor.require("organisation.manage")
+        """Add an organisation seated in the actor's scope."""
         self.check(org)
+        self.require_manage(actor, org)
         self.store.insert("organisation", to_row(org))
         return org
 
-    def update(self, actor: Actor, code: str, **changes) -> Organisation:
-        actor.require("organisation.manage")
+    def update(self, actor: Actor, code: str, *, expected_version: int | None = None, **changes) -> Organisation:
+        """Change an organisation seated in the actor's scope (and, if the seat moves,
+        into it); ``expected_version`` is the version the caller saw."""
         current = self.get(code)
+        self.require_manage(actor, current)
         updated = attrs.evolve(current, **changes)
         self.check(updated)
+        self.require_manage(actor, updated)
         row = to_row(updated)
-        self.store.update("organisation", code, {k: row[k] for k in changes}, version=current.version)
+        version = current.version if expected_version is None else expected_version
+        self.store.update("organisation", code, {k: row[k] for k in changes}, version=version)
         return self.get(code)
 
-    def responsible_for(self, area_code: str, kind: str | None) -> list[tuple[Organisation, str]]:
+    def serves(self, code: str, path: str) -> bool:
+        """The organisation serves the area at ``path``: it is seated in that area, below
+        it or above it, or paired with such an area (a district agency serves every grid;
+        a grid's property company serves the grid and the community above it)."""
+        def related(other: str | None) -> bool:
+            return other is not None and (path.startswith(other) or other.startswith(path))
+
+        org = self.find(code)
+        if org is None:
+            return False
+        if org.area_code and related(self.platform.areas.path_of(org.area_code)):
+            return True
+        return any(related(self.platform.areas.path_of(p["area_code"]))
+                   for p in self.store.select("pairing", org_code=code, area_code__isnull=False))
+
+    def responsible_for(self, area_code: str, kind: str | None) -> builtins.list[tuple[Organisation, str]]:
         """Organisations (of ``kind``, or any) paired with or seated in the area or its
         ancestors, nearest first, each with the reason it was found."""
         found: list[tuple[Organisation, str]] = []

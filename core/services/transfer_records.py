@@ -21,6 +21,7 @@ from ..converter import from_dict
 from ..errors import ValidationError
 from ..identifiers import mask_id_number, mask_phone
 from ..models import Area, DualRegistration, Issue, Member, Organisation, Pairing, RoleAssignment
+from ..timezone import DeploymentTime
 from ..workflow import due_key
 
 FORMATS = ("csv", "json")
@@ -185,7 +186,10 @@ def _value(kind: type, field: str, value: Any) -> Any:
             parsed = dt.datetime.fromisoformat(str(value).strip())
         except ValueError as exc:
             raise ValidationError(field, str(exc)) from None
-        return parsed if kind is dt.datetime else parsed.date()
+        if kind is dt.date:
+            return parsed.date()
+        # A spreadsheet's times are wall-clock times of the deployment's zone.
+        return DeploymentTime().read(parsed, field)
     if kind is dict and not isinstance(value, dict):
         raise ValidationError(field, "must be a JSON object")
     if kind is bool and not isinstance(value, bool):

@@ -101,7 +101,22 @@ class IssueRows:
         clause, params = _where(where)
         return [self._row("issue_event", r) for r in self.db.execute(f"SELECT * FROM issue_event{clause}", params)]
 
-    def issue_page(
+    def issue_page(self, **query: Any) -> list[dict[str, Any]]:
+        """One page of issues visible through the given scopes, soonest due first
+        (arguments as :meth:`_issue_query`)."""
+        rows = self._issue_query(count=False, **query)
+        assert isinstance(rows, list)
+        return rows
+
+    def issue_count(self, **query: Any) -> int:
+        """How many issues the same query as :meth:`issue_page` finds, without a page."""
+        query.pop("limit", None)
+        query.pop("offset", None)
+        found = self._issue_query(count=True, **query)
+        assert isinstance(found, int)
+        return found
+
+    def _issue_query(
         self,
         *,
         path: str | None,
@@ -118,7 +133,7 @@ class IssueRows:
         offset: int = 0,
         count: bool = False,
     ) -> list[dict[str, Any]] | int:
-        """One page of issues visible through the given scopes, soonest due first.
+        """One page, or the count, of the issues visible through the given scopes.
 
         ``path``/``extra_paths`` are area subtrees; ``orgs``/``members`` add the cases
         assigned to them. The open-queue index serves the common case (open cases of one

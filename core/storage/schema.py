@@ -273,3 +273,84 @@ def m003_queue_order(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE issue SET due_at = '9999-12-31T23:59:59' WHERE due_at IS NULL")
     db.execute("CREATE INDEX issue_due ON issue(due_at)")
     db.execute("CREATE INDEX issue_status_due ON issue(status, due_at)")
+
+
+COHORT_COLUMNS = (
+    "registered",
+    "responded",
+    "responded_on_time",
+    "closed",
+    "closed_on_time",
+    "rated",
+    "satisfied",
+    "reworked",
+)
+"""What each case registered on a day contributes now (0 or 1 each): the cohort rates."""
+
+ISSUE_INSTANTS = (
+    "reported_at", "registered_at", "dispatched_at", "accepted_at", "resolved_at", "closed_at",
+    "response_due", "resolve_due",
+)  # fmt: skip
+
+
+def _local_to_utc(zone_name: str):
+    """A SQL function turning naive wall-clock text of ``zone_name`` into UTC text;
+    text that already carries an offset, and the queue's sentinel, pass unchanged."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(zone_name)
+
+    def convert(value):
+        if not isinstance(value, str) or not value or value.startswith("9999"):
+            return value
+        parsed = dt.datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=zone)
+        return parsed.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+    return convert
+
+
+@CORE()
+def m004_utc_instants_and_cohorts(db: sqlite_utils.Database) -> None:
+    """Instants become UTC with their offset (they were the host's naive local time, read
+    here in the deployment's zone); the access log records the area of what was seen;
+    cohort counters keep the rates of the cases registered on each day."""
+    import json
+
+    row = db.execute("SELECT value FROM setting WHERE key = 'time_zone'").fetchone()
+    zone_name = json.loads(row[0]) if row else "Asia/Shanghai"
+    convert = _local_to_utc(zone_name)
+    db.conn.create_function("gridgov_utc", 1, convert, deterministic=True)
+
+    def convert_changes(text):
+        if not text:
+            return text
+        changes = json.loads(text)
+        for key in ISSUE_INSTANTS:
+            if isinstance(changes.get(key), str):
+                changes[key] = convert(changes[key])
+        return json.dumps(changes, ensure_ascii=False, sort_keys=True)
+
+    db.conn.create_function("gridgov_utc_changes", 1, convert_changes, deterministic=True)
+    db.execute(
+        f"UPDATE issue SET {', '.join(f'{c} = gridgov_utc({c})' for c in ISSUE_INSTANTS)}, "
+        "due_at = gridgov_utc(due_at)"
+    )
+    for table in ("issue_event", "access_log"):
+        for verb in ("update", "delete"):
+            db.execute(f"DROP TRIGGER IF EXISTS {table}_no_{verb}")
+    db.execute("UPDATE issue_event SET at = gridgov_utc(at), changes = gridgov_utc_changes(changes)")
+    db.execute("UPDATE access_log SET at = gridgov_utc(at)")
+    db["access_log"].add_column("area_path", str)
+    _append_only(db, "issue_event")
+    _append_only(db, "access_log")
+    db["access_log"].create_index(["area_path", "id"])
+    columns = ", ".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in COHORT_COLUMNS)
+    db.execute(
+        f"CREATE TABLE metric_cohort (area_code TEXT NOT NULL, day TEXT NOT NULL, {columns}, "
+        "PRIMARY KEY (area_code, day)) WITHOUT ROWID"
+    )
+    db.execute("INSERT INTO setting (key, value) VALUES ('time_zone', ?) ON CONFLICT(key) DO NOTHING",
+               [json.dumps(zone_name)])

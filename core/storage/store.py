@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 import json
 import sqlite3
+import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -43,6 +44,8 @@ class Store(IssueRows, MetricCounters):
         self._depth = 0
         self._savepoints = itertools.count()
         self._plugin_tables: dict[str, Table] = {}
+        self._data_version: int | None = None
+        self._directory_version: str = ""
 
     def close(self) -> None:
         self.db.conn.close()
@@ -272,6 +275,42 @@ class Store(IssueRows, MetricCounters):
                 [key, json.dumps(value, ensure_ascii=False)],
             )
 
+    def instants_to_utc(self, table: str, columns: Sequence[str], zone_name: str) -> None:
+        """Rewrite naive wall-clock text of ``zone_name`` in ``columns`` as UTC instants."""
+        from .schema import _local_to_utc
+
+        self.db.conn.create_function("gridgov_utc", 1, _local_to_utc(zone_name), deterministic=True)
+        sets = ", ".join(f'"{c}" = gridgov_utc("{c}")' for c in columns)
+        with self.write() as db:
+            db.execute(f'UPDATE "{table}" SET {sets}')
+
+    # -- change detection ---------------------------------------------------------------
+
+    def directory_version(self) -> str:
+        """A token that changes whenever any process changes the area tree or its levels.
+
+        ``PRAGMA data_version`` changes only when another connection commits, and reading it
+        touches no page, so the common case (nothing changed) costs one pragma; only then is
+        the version row read."""
+        data_version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if data_version != self._data_version:
+            self._data_version = data_version
+            self._directory_version = str(self.setting("directory_version", ""))
+        return self._directory_version
+
+    def bump_directory_version(self) -> None:
+        """Mark the tree as changed (inside the transaction that changes it).
+
+        A fresh random token rather than a counter: if this transaction rolls back, no
+        other process can later write the token this one cached."""
+        self.set_setting("directory_version", uuid.uuid4().hex)
+        self._data_version = None
+
+    def distinct_values(self, table: str, column: str) -> list[Any]:
+        if table not in CORE_TABLES or column not in self._columns(table):
+            raise NotFound("column", f"{table}.{column}")
+        return [r[0] for r in self.db.execute(f"SELECT DISTINCT {column} FROM {table} ORDER BY 1")]
+
     # -- area tree ----------------------------------------------------------------------
 
     def subtree(self, table: str, path: str, *, column: str = "path", limit: int | None = None,
@@ -323,8 +362,20 @@ class Store(IssueRows, MetricCounters):
 
     # -- access log ---------------------------------------------------------------------
 
-    def log_access(self, actor: str, what: str, reason: str, at: dt.datetime) -> None:
-        self.insert("access_log", {"actor": actor, "what": what, "reason": reason, "at": at})
+    def log_access(self, actor: str, what: str, reason: str, at: dt.datetime, path: str | None = None) -> None:
+        self.insert("access_log", {"actor": actor, "what": what, "reason": reason, "at": at, "area_path": path})
+
+    def access_log_page(self, paths: Sequence[str], *, include_global: bool, limit: int = 100) -> list[dict[str, Any]]:
+        """Newest access-log entries about records in the subtrees ``paths`` (and, with
+        ``include_global``, those about the whole deployment)."""
+        clauses, params = [], []
+        for path in paths:
+            clauses.append("(area_path >= ? AND area_path < ?)")
+            params += list(subtree_bounds(path))
+        if include_global:
+            clauses.append("area_path IS NULL")
+        sql = f"SELECT * FROM access_log WHERE {' OR '.join(clauses) or '0'} ORDER BY id DESC LIMIT ?"
+        return [self._row("access_log", r) for r in self.db.execute(sql, [*params, int(limit)])]
 
 
 def _integrity(table: str, values: Mapping[str, Any], exc: sqlite3.IntegrityError) -> ValidationError:

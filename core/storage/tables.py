@@ -130,7 +130,9 @@ def _encode(value: Any) -> Any:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if isinstance(value, dt.datetime):
-        return value.isoformat(timespec="seconds")
+        if value.tzinfo is None:
+            raise ValidationError("datetime", f"{value.isoformat()} has no time zone; store aware instants")
+        return value.astimezone(dt.UTC).isoformat(timespec="seconds")
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, bool):

@@ -167,7 +167,7 @@ def queue(app, station, statuses, limit, offset, as_json, login) -> None:
     click.echo(table(headers, [(c.id, _label(STATUS_NAMES, c.status, app.lang), _label(NEED_NAMES, c.need, app.lang),
                                  c.enterprise, format_short(c.amount_asked) if c.amount_asked is not None else "",
                                  c.institution, format_short(c.granted_amount) if c.granted_amount else "",
-                                 c.opened_at.strftime("%Y-%m-%d %H:%M")) for c in items]))  # fmt: skip
+                                 app.platform.time.format(c.opened_at)) for c in items]))  # fmt: skip
 
 
 @finance.command("show")
@@ -391,7 +391,7 @@ def firm(app, enterprise, as_json, login) -> None:
                       [(c.id, c.station, _label(STATUS_NAMES, c.status, app.lang), _label(NEED_NAMES, c.need, app.lang),
                         format_short(c.amount_asked) if c.amount_asked is not None else "",
                         format_short(c.granted_amount) if c.granted_amount else "",
-                        c.opened_at.date()) for c in items]))  # fmt: skip
+                        app.platform.time.day_of(c.opened_at)) for c in items]))  # fmt: skip
 
 
 # -- outreach ---------------------------------------------------------------------------

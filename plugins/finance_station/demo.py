@@ -182,7 +182,7 @@ def ensure_officers(platform: Platform, bureau: str) -> list[str]:
             )
             platform.members.assign(system, RoleAssignment(
                 login=login, post="finance_manager" if n == 0 else "finance_officer", org_code=bureau,
-                starts=platform.now().date() - 800 * DAY, duties="金融助企服务团"))  # fmt: skip
+                starts=platform.today() - 800 * DAY, duties="金融助企服务团"))  # fmt: skip
         logins.append(login)
     return logins[1:]
 
@@ -526,7 +526,7 @@ def _outreach(
     now = platform.now()
     visits = []
     for item in rng.sample(plan, len(plan) // 4):
-        day = (item["opened_at"] - dt.timedelta(days=rng.randint(1, 20))).date()
+        day = platform.time.day_of(item["opened_at"] - dt.timedelta(days=rng.randint(1, 20)))
         visits.append(OutreachVisit(enterprise=item["firm"].code, officer=item["officer"] or "system",
                                     station=item["station"].code, visited_on=day,
                                     note="上门了解融资需求，介绍金融驿站服务").row())  # fmt: skip
@@ -537,6 +537,6 @@ def _outreach(
         station = stations[n % len(stations)]
         attending = sorted(set(rng.sample(firms, min(len(firms), rng.randint(5, 30)))))
         events.append(FinanceEvent(
-            name=_EVENTS[n % len(_EVENTS)], held_on=(now - dt.timedelta(days=rng.randint(1, 700))).date(),
+            name=_EVENTS[n % len(_EVENTS)], held_on=platform.time.day_of(now - dt.timedelta(days=rng.randint(1, 700))),
             station=station.code, institutions=list(station.partners), firms=attending).row())  # fmt: skip
     platform.table(EVENT).insert_all(events)

@@ -65,22 +65,6 @@ class Figures:
         }
 
 
-def _start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0))
-
-
-def _period(
-    column: str, since: dt.date | None, until: dt.date | None, *, dates: bool = False
-) -> dict[str, Any]:
-    """Days in ``[since, until)``, as the core's metrics count them."""
-    where: dict[str, Any] = {}
-    if since:
-        where[f"{column}__gte"] = since if dates else _start(since)
-    if until:
-        where[f"{column}__lt"] = until if dates else _start(until)
-    return where
-
-
 def figures(
     platform: Platform,
     *,
@@ -105,8 +89,8 @@ def figures(
             codes = [c for c in codes if c == station]
         station_scope = {"station__in": codes}
     consultations = platform.table(CONSULTATION)
-    opened = {**scope, **_period("opened_at", since, until)}
-    granted = {**scope, "status": "granted", **_period("closed_at", since, until)}
+    opened = {**scope, **platform.time.period_lookups("opened_at", since, until)}
+    granted = {**scope, "status": "granted", **platform.time.period_lookups("closed_at", since, until)}
     return Figures(
         consultations=consultations.count(**opened),
         firms_served=consultations.distinct("enterprise", **opened),
@@ -116,10 +100,10 @@ def figures(
         inclusive_fen=int(consultations.sum("granted_amount", inclusive=True, **granted)),
         seconds_to_credit=int(consultations.sum("seconds_to_credit", **granted)),
         events=platform.table(EVENT).count(
-            **station_scope, **_period("held_on", since, until, dates=True)
+            **station_scope, **platform.time.period_lookups("held_on", since, until, dates=True)
         ),
         visits=platform.table(VISIT).count(
-            **station_scope, **_period("visited_on", since, until, dates=True)
+            **station_scope, **platform.time.period_lookups("visited_on", since, until, dates=True)
         ),
     )
 

@@ -86,7 +86,7 @@ class FinanceService:
 
     def add_station(self, actor: Actor, station: Station) -> Station:
         """Open a station; its partners must be banks, insurers or brokers."""
-        actor.require("finance.manage")
+        actor.require("finance.manage", anywhere=True)
         self.platform.areas.require_exists(station.area_code, "area_code")
         if self.platform.organisations.find(station.host_org) is None:
             raise ValidationError("host_org", f"unknown organisation {station.host_org}")
@@ -210,7 +210,7 @@ class FinanceService:
         """Take in a consultation (``enterprise`` or ``uscc`` [+ ``name``, ``industry``,
         ``size``, ``area_code`` for a new firm], ``need``, ``amount``, ``station``,
         ``officer``, ``note``, ``at``)."""
-        actor.require("finance.consult")
+        actor.require("finance.consult", anywhere=True)
         return self._open(**intake)
 
     def _open(
@@ -302,7 +302,7 @@ class FinanceService:
     # -- consultations: reading ---------------------------------------------------------
 
     def get(self, actor: Actor, consultation_id: int) -> Consultation:
-        actor.require("finance.consult")
+        actor.require("finance.consult", anywhere=True)
         try:
             return Consultation.from_row(self._consultations.get(int(consultation_id)))
         except NotFound:
@@ -322,7 +322,7 @@ class FinanceService:
         offset: int = 0,
     ) -> list[Consultation]:
         """A station's consultations, oldest open first (the officers' work list)."""
-        actor.require("finance.consult")
+        actor.require("finance.consult", anywhere=True)
         self.station(station)
         where: dict[str, Any] = {"station": station}
         if status:
@@ -332,7 +332,7 @@ class FinanceService:
 
     def history(self, actor: Actor, enterprise: str) -> tuple[Organisation, list[Consultation]]:
         """A firm's consultations across all stations, oldest first."""
-        actor.require("finance.consult")
+        actor.require("finance.consult", anywhere=True)
         org = self.enterprise(enterprise)
         rows = self._consultations.rows(enterprise=org.code, order_by="opened_at")
         return org, [Consultation.from_row(r) for r in rows]
@@ -352,7 +352,7 @@ class FinanceService:
         at: dt.datetime | None = None,
     ) -> Consultation:
         """Hand the firm to one of the station's partner institutions that serves its need."""
-        actor.require("finance.consult")
+        actor.require("finance.consult", anywhere=True)
         with self.platform.transaction():
             current = self._check_move(actor, consultation_id, "refer")
             org = self._partner(current, institution, REFERRAL_TYPES[current.need])
@@ -379,7 +379,7 @@ class FinanceService:
         at: dt.datetime | None = None,
     ) -> Consultation:
         """Record credit granted; an inclusive micro-loan is a bank's loan to a small or micro firm."""
-        actor.require("finance.grant")
+        actor.require("finance.grant", anywhere=True)
         fen = parse_amount(amount, "amount")
         if fen == 0:
             raise ValidationError("amount", "credit granted must be more than 0 fen")
@@ -419,7 +419,7 @@ class FinanceService:
     def decline(
         self, actor: Actor, consultation_id: int, reason: str, *, at: dt.datetime | None = None
     ) -> Consultation:
-        actor.require("finance.consult")
+        actor.require("finance.consult", anywhere=True)
         if not (reason or "").strip():
             raise ValidationError("reason", "a declined consultation says why")
         return self._end(
@@ -429,7 +429,7 @@ class FinanceService:
     def withdraw(
         self, actor: Actor, consultation_id: int, reason: str = "", *, at: dt.datetime | None = None
     ) -> Consultation:
-        actor.require("finance.consult")
+        actor.require("finance.consult", anywhere=True)
         return self._end(
             actor,
             consultation_id,
@@ -507,7 +507,7 @@ class FinanceService:
     # -- outreach -----------------------------------------------------------------------
 
     def record_visit(self, actor: Actor, visit: OutreachVisit) -> OutreachVisit:
-        actor.require("finance.consult")
+        actor.require("finance.consult", anywhere=True)
         self.enterprise(visit.enterprise)
         if visit.station:
             self.station(visit.station)
@@ -515,7 +515,7 @@ class FinanceService:
         return attrs.evolve(visit, id=new_id)
 
     def visits(self, actor: Actor, *, enterprise: str | None = None) -> list[OutreachVisit]:
-        actor.require("finance.consult")
+        actor.require("finance.consult", anywhere=True)
         where = {"enterprise": self.enterprise(enterprise).code} if enterprise else {}
         return [
             visit_from_row(r)
@@ -523,7 +523,7 @@ class FinanceService:
         ]
 
     def record_event(self, actor: Actor, event: FinanceEvent) -> FinanceEvent:
-        actor.require("finance.consult")
+        actor.require("finance.consult", anywhere=True)
         if event.station:
             self.station(event.station)
         for code in event.institutions:
@@ -536,7 +536,7 @@ class FinanceService:
         return attrs.evolve(event, id=new_id)
 
     def events(self, actor: Actor) -> list[FinanceEvent]:
-        actor.require("finance.consult")
+        actor.require("finance.consult", anywhere=True)
         return [event_from_row(r) for r in self.platform.table(EVENT).rows(order_by="held_on")]
 
 

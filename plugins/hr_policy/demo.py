@@ -184,7 +184,7 @@ def load(platform: Platform, scale: str, rng: random.Random,
     b = _Builder(platform, rng, root)
     system = b.system
     now = platform.now()
-    today = now.date()
+    today = platform.time.day_of(now)
     with platform.transaction():
         units = ensure_bureau(platform, system, root.code)
         officers = b.officers(units, root.code)
@@ -252,7 +252,7 @@ def _questions(platform: Platform, svc: HrPolicyService, session, firms: list[st
                rng: random.Random, now: dt.datetime, scale: str) -> None:
     """Questions at a session, then answers: most on time, some late, some closed, some open."""
     count = {"small": 3, "district": 6}.get(scale, 12)
-    start = dt.datetime.combine(session.held_on, dt.time(10, 30))
+    start = platform.time.at(session.held_on, dt.time(10, 30))
     system = Actor.system()
     host = platform.actor(officers.get(session.hosts[0], "system"))
     for n, firm in enumerate(rng.sample(firms, k=min(count, len(firms)))):

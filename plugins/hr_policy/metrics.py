@@ -102,7 +102,7 @@ def compute(platform: Platform, actor: Actor, area: str | None = None, since: dt
         for code in by_session[r["session_id"]].policies:
             reached_by_policy.setdefault(code, set()).add(r["firm"])
     firms = service.firms(area)
-    day = (until - dt.timedelta(days=1)) if until else now.date()
+    day = (until - dt.timedelta(days=1)) if until else platform.time.day_of(now)
     coverage = []
     for policy in service.policies():
         if not (policy.in_force_on(day) or policy.code in reached_by_policy):

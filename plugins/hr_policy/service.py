@@ -77,7 +77,7 @@ class HrPolicyService(QuestionDesk):
 
     def _require(self, actor: Actor, permission: str, area: str | None = None) -> None:
         if area is None:
-            actor.require(permission)
+            actor.require(permission, anywhere=True)
         else:
             actor.require(permission, self._path(area), what=f"area {area}")
 
@@ -90,7 +90,7 @@ class HrPolicyService(QuestionDesk):
             raise AccessDenied(f"{actor.login} lacks {READ}" + (f" over area {area}" if area else ""))
 
     def today(self) -> dt.date:
-        return self.platform.now().date()
+        return self.platform.today()
 
     # -- firms --------------------------------------------------------------------------
 

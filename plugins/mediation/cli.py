@@ -81,7 +81,7 @@ def list_cmd(app, status, area, kind, limit, as_json, login):
         _echo_json([to_dict(d) for d in rows])
         return
     for d in rows:
-        click.echo(f"{d.id}\t#{d.issue_id}\t{d.opened_at:%Y-%m-%d}\t{d.status}\t{d.level or ''}\t"
+        click.echo(f"{d.id}\t#{d.issue_id}\t{app.platform.time.local(d.opened_at):%Y-%m-%d}\t{d.status}\t{d.level or ''}\t"
                    f"{d.area_code}\t{_kind(d.kind, app.lang)}\t{d.summary[:40]}")  # fmt: skip
 
 
@@ -108,9 +108,9 @@ def show_cmd(app, dispute_id, reason, as_json, login):
     for p in dispute.parties:
         click.echo("  party: " + " ".join(v for v in (p.role, p.name, p.phone, p.id_number, p.household) if v))
     for s in sessions:
-        click.echo(f"  session {s.id} {s.at:%Y-%m-%d %H:%M} @ {s.place}: {', '.join(s.mediators)} — {s.notes}")
+        click.echo(f"  session {s.id} {app.platform.time.local(s.at):%Y-%m-%d %H:%M} @ {s.place}: {', '.join(s.mediators)} — {s.notes}")
     if outcome:
-        click.echo(f"  outcome: {outcome.kind} {outcome.at:%Y-%m-%d} at {outcome.level} level")
+        click.echo(f"  outcome: {outcome.kind} {app.platform.time.local(outcome.at):%Y-%m-%d} at {outcome.level} level")
         if outcome.kind == "agreement":
             done = f"performed {outcome.performed_on}" if outcome.performed_on else "not yet performed"
             click.echo(f"    terms: {outcome.terms}; signed {outcome.signed_on}; perform by {outcome.perform_by}; {done}")
@@ -124,7 +124,7 @@ def show_cmd(app, dispute_id, reason, as_json, login):
 
 @mediation.command("session")
 @click.argument("dispute_id", type=int)
-@click.option("--at", "at", type=MOMENT, required=True, help="YYYY-MM-DD HH:MM")
+@click.option("--at", "at", type=MOMENT, required=True, help="YYYY-MM-DD HH:MM, in the deployment's time zone")
 @click.option("--place", required=True)
 @click.option("--mediator", "mediators", multiple=True, required=True)
 @click.option("--attendee", "attendees", multiple=True)
@@ -134,7 +134,8 @@ def show_cmd(app, dispute_id, reason, as_json, login):
 def session_cmd(app, dispute_id, at, place, mediators, attendees, notes, login):
     """Record a mediation session; prints its id."""
     session = MediationService(app.platform).record_session(
-        app.actor(login), dispute_id, at=at, place=place, mediators=mediators, attendees=attendees, notes=notes)
+        app.actor(login), dispute_id, at=app.platform.time.read(at, "--at"), place=place, mediators=mediators,
+        attendees=attendees, notes=notes)
     click.echo(session.id)
 
 
@@ -229,7 +230,7 @@ def calendar_cmd(app, mediator, since, until, as_json, login):
         _echo_json([{**to_dict(s), "dispute": to_dict(attrs.evolve(d, parties=()))} for s, d in entries])
         return
     for session, dispute in entries:
-        click.echo(f"{session.at:%Y-%m-%d %H:%M}\t{session.place}\tdispute {dispute.id}\t"
+        click.echo(f"{app.platform.time.local(session.at):%Y-%m-%d %H:%M}\t{session.place}\tdispute {dispute.id}\t"
                    f"{_kind(dispute.kind, app.lang)}\t{dispute.area_code}")  # fmt: skip
 
 

@@ -117,7 +117,7 @@ class _Demo:
 
     def mediators(self, body: str, area: Area, prefix: str) -> None:
         logins = self.mediators_of.setdefault(body, [])
-        starts = (self.start - dt.timedelta(days=30)).date()
+        starts = self.platform.time.day_of(self.start - dt.timedelta(days=30))
         for n in range(1, MEDIATORS_PER_BODY[self.scale] + 1):
             login = f"tj.{prefix}.{n}".lower()
             try:
@@ -136,7 +136,7 @@ class _Demo:
 
     def room_mediators(self, room: str, grid: Area, community_body: str) -> None:
         """The community's mediators also staff its grids' mediation rooms."""
-        starts = (self.start - dt.timedelta(days=30)).date()
+        starts = self.platform.time.day_of(self.start - dt.timedelta(days=30))
         for login in self.mediators_of.get(community_body, []):
             if not any(a.org_code == room for a in self.platform.members.assignments(login, post=MEDIATOR)):
                 self.platform.members.assign(self.system, RoleAssignment(
@@ -168,7 +168,7 @@ class _Demo:
 
     def mediator_for(self, issue_id: int, body: str, at: dt.datetime) -> str | None:
         for login in self.mediators_of.get(body, []):
-            if self.service.is_mediator(login, at.date()) and self.service.conflict(issue_id, login) is None:
+            if self.service.is_mediator(login, self.platform.time.day_of(at)) and self.service.conflict(issue_id, login) is None:
                 return login
         return None
 
@@ -234,11 +234,11 @@ class _Demo:
             service.record_referral(actor, dispute_id, to=to, receiving_body=receiving,
                                     note="双方分歧较大，调解不成，引导通过法定途径解决", at=t)  # fmt: skip
             return
-        signed = t.date()
+        signed = self.platform.time.day_of(t)
         perform_by = signed + dt.timedelta(days=rng.choice((7, 15, 30)))
         service.record_agreement(actor, dispute_id, terms=rng.choice(_TERMS).format(n=rng.randrange(2, 60) * 100),
                                  signed_on=signed, perform_by=perform_by, at=t)  # fmt: skip
-        today = self.now.date()
+        today = self.platform.time.day_of(self.now)
         p = rng.random()
         performed = None
         if perform_by < today:
@@ -286,7 +286,7 @@ def adopt_cases(platform: Platform, rng: random.Random, progress: Callable[[str,
         cases += [c for c in page if c.id not in known]
         offset += PAGE
     cases.sort(key=lambda c: c.id)
-    today = platform.now().date()
+    today = platform.today()
     with platform.transaction():
         for done, case in enumerate(cases, 1):
             status = {"rejected": "not_accepted", "merged": "not_accepted"}.get(case.status, "open")
@@ -301,7 +301,7 @@ def adopt_cases(platform: Platform, rng: random.Random, progress: Callable[[str,
             if case.requester_name:
                 platform.table("mediation_party").insert({"dispute_id": dispute_id, "name": case.requester_name, "role": "applicant"})
             if agreed:
-                signed = case.resolved_at.date()
+                signed = platform.time.day_of(case.resolved_at)
                 perform_by = signed + dt.timedelta(days=rng.choice((7, 15, 30)))
                 performed = None
                 if perform_by < today and rng.random() < 0.9:

@@ -80,15 +80,6 @@ def _scope_paths(platform: Platform, actor: Actor, area: str | None) -> list[str
     return paths
 
 
-def _period(column: str, since: dt.date | None, until: dt.date | None) -> dict[str, dt.datetime]:
-    where = {}
-    if since:
-        where[f"{column}__gte"] = dt.datetime.combine(since, dt.time(0))
-    if until:
-        where[f"{column}__lt"] = dt.datetime.combine(until, dt.time(0))
-    return where
-
-
 def compute(platform: Platform, actor: Actor, area: str | None = None, since: dt.date | None = None,
             until: dt.date | None = None) -> MediationStats:
     """Mediation figures for ``area``'s subtree (default: the actor's whole scope) over
@@ -96,7 +87,7 @@ def compute(platform: Platform, actor: Actor, area: str | None = None, since: dt
     levels = platform.areas.levels()
     grid = platform.areas.handling_level()
     community = levels[levels.index(grid) - 1] if grid in levels and levels.index(grid) > 0 else None
-    today = platform.now().date()
+    today = platform.today()
     disputes = platform.table("mediation_dispute")
     outcomes = platform.table("mediation_outcome")
     received = still_open = 0
@@ -106,11 +97,11 @@ def compute(platform: Platform, actor: Actor, area: str | None = None, since: dt
     on_time = due = 0
     for path in _scope_paths(platform, actor, area):
         rng = subtree_range(path)
-        received += disputes.count(**rng, **_period("opened_at", since, until))
-        still_open += disputes.count(status="open", **rng, **_period("opened_at", since, until))
+        received += disputes.count(**rng, **platform.time.period_lookups("opened_at", since, until))
+        still_open += disputes.count(status="open", **rng, **platform.time.period_lookups("opened_at", since, until))
         for kind in counts:
-            counts[kind] += outcomes.count(kind=kind, **rng, **_period("at", since, until))
-        for row in outcomes.iter_rows(kind="agreement", **rng, **_period("at", since, until)):
+            counts[kind] += outcomes.count(kind=kind, **rng, **platform.time.period_lookups("at", since, until))
+        for row in outcomes.iter_rows(kind="agreement", **rng, **platform.time.period_lookups("at", since, until)):
             level = row["level"]
             by_level["grid" if level == grid else "community" if level == community else "higher"] += 1
             days += row["days"] or 0.0

@@ -33,14 +33,14 @@ def driving() -> Iterator[None]:
 
 def is_mediator(platform: Platform, login: str, on: dt.date | None = None) -> bool:
     """``login`` holds the mediator post on ``on`` (default today)."""
-    day = on or platform.now().date()
+    day = on or platform.today()
     return any(a.active_on(day) for a in platform.members.assignments(login, post=MEDIATOR))
 
 
 def mediators(platform: Platform, area: str) -> list[str]:
     """Logins holding the mediator post over ``area`` (at it or an ancestor) or with a
     mediation body seated there or above, active today."""
-    today = platform.now().date()
+    today = platform.today()
     codes = set(platform.areas.ancestor_codes(area))
     found = []
     for a in platform.members.assignments(post=MEDIATOR):
@@ -81,9 +81,9 @@ def conflict(platform: Platform, issue_id: int, login: str) -> str | None:
 
 
 def _households(platform: Platform, login: str) -> set[str]:
-    today = platform.now().date()
+    today = platform.today()
     return {
-        p.household for p in platform.pairings.list(member=login, kind="member_household")
+        p.household for p in platform.pairings.list(Actor.system(), member=login, kind="member_household")
         if p.household and (p.ends is None or p.ends >= today)
     }  # fmt: skip
 

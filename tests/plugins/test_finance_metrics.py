@@ -26,8 +26,8 @@ def recount(platform, *, station=None, area=None, since=None, until=None, rows=N
         else [Consultation.from_row(r) for r in platform.table(CONSULTATION).rows()]
     )
     path = platform.areas.path_of(area) if area else None
-    start = dt.datetime.combine(since, dt.time()) if since else None
-    end = dt.datetime.combine(until, dt.time()) if until else None
+    start = platform.time.start_of(since)
+    end = platform.time.start_of(until)
 
     def in_scope(c):
         return (station is None or c.station == station) and (
@@ -141,7 +141,7 @@ def test_demo_is_repeatable(gridgov_make_platform):
 def test_figures_match_a_recount_per_station_area_and_period(gridgov_make_platform):
     platform = gridgov_make_platform(builtins=(PLUGIN,))
     demo.load(platform, "district", random.Random(3))
-    now = platform.now().date()
+    now = platform.today()
     periods = [(None, None), (now - dt.timedelta(days=365), None), (None, now - dt.timedelta(days=200)),
                (now - dt.timedelta(days=400), now - dt.timedelta(days=100))]  # fmt: skip
     stations = [None, *(s.code for s in FinanceService(platform).stations()[:6])]
@@ -205,7 +205,7 @@ def test_the_dashboard_card_and_who_may_read_it(finance):  # noqa: F811
         finance.platform,
         finance.officer,
         "LG",
-        finance.platform.now().date() + dt.timedelta(days=1),
+        finance.platform.today() + dt.timedelta(days=1),
         None,
     )
     assert after["consultations"] == 0 and after["mean days to credit"] == "—"

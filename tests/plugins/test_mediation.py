@@ -137,7 +137,7 @@ def test_escalated_dispute_settled_in_the_community_counts_at_community_level(gr
     dispute = dispatched(gridgov_platform, service, gridgov_actors)
     gridgov_platform.issues.act(gridgov_actors["leader_sx01"], dispute.issue_id, "escalate", note="双方分歧大")
     gridgov_platform.issues.act(gridgov_actors["dispatcher_sx"], dispute.issue_id, "dispatch")
-    today = gridgov_platform.now().date()
+    today = gridgov_platform.today()
     outcome = service.record_agreement(gridgov_platform.actor("tj.sx.2"), dispute.id, terms="互谅互让",
                                        signed_on=today, perform_by=today)  # fmt: skip
     assert outcome.level == "community"
@@ -160,7 +160,7 @@ def test_referral_closes_the_case_as_referred(gridgov_platform, gridgov_actors, 
     assert (outcome.referred_to, outcome.receiving_body, outcome.level) == ("court", "龙岗区人民法院", "grid")
     assert service.get(SYSTEM, dispute.id).status == "referred"
     with pytest.raises(ValidationError, match="no agreement"):
-        service.schedule_follow_up(mediator, dispute.id, due_on=gridgov_platform.now().date())
+        service.schedule_follow_up(mediator, dispute.id, due_on=gridgov_platform.today())
 
 
 def test_withdrawal_closes_the_case(gridgov_platform, gridgov_actors, service):
@@ -203,7 +203,7 @@ def test_outsiders_cannot_record_outcomes(gridgov_platform, gridgov_actors, serv
 
 def test_rework_after_an_agreement_reopens_mediation(gridgov_platform, gridgov_actors, service):
     dispute = dispatched(gridgov_platform, service, gridgov_actors)
-    mediator, today = gridgov_platform.actor("tj.sx.1"), gridgov_platform.now().date()
+    mediator, today = gridgov_platform.actor("tj.sx.1"), gridgov_platform.today()
     service.record_agreement(mediator, dispute.id, terms="赔偿500元", signed_on=today, perform_by=today)
     gridgov_platform.issues.act(gridgov_actors["worker_sx01"], dispute.issue_id, "rework", note="申请人称未达成一致")
     assert service.get(SYSTEM, dispute.id).status == "open"
@@ -295,7 +295,7 @@ def test_a_mediators_calendar_lists_their_sessions_in_time_order(gridgov_platfor
 
 def test_follow_up_visits_and_performance_after_an_agreement(gridgov_platform, gridgov_actors, service):
     dispute = dispatched(gridgov_platform, service, gridgov_actors)
-    mediator, today = gridgov_platform.actor("tj.sx.1"), gridgov_platform.now().date()
+    mediator, today = gridgov_platform.actor("tj.sx.1"), gridgov_platform.today()
     with pytest.raises(ValidationError, match="no agreement"):
         service.schedule_follow_up(mediator, dispute.id, due_on=today)
     service.record_agreement(mediator, dispute.id, terms="赔偿500元", signed_on=today, perform_by=today + dt.timedelta(days=10))

@@ -60,7 +60,7 @@ async def test_due_today_counts_cases_due_before_midnight(platform, make_app, gr
     for action, kw in (("register", {}), ("dispatch", {"org": "CGJ"}), ("accept", {})):
         platform.issues.act(Actor.system(), issue_id, action, **kw)
     due = platform.issues.get(Actor.system(), issue_id).due_at
-    gridgov_clock.now = dt.datetime.combine(due.date(), dt.time(0, 1))  # early on the day it is due
+    gridgov_clock.now = platform.time.at(platform.time.day_of(due), dt.time(0, 1))  # early on the day it is due
     app = make_app("dispatcher_sx")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -102,7 +102,7 @@ class BrowseScreen(GridgovScreen):
             posts.add_row(a.login, name, self.labels.post(a.post), str(a.starts or "—"))
         pairings = self.query_one("#area-pairings", DataTable)
         pairings.clear()
-        for p in platform.pairings.list(area=code):
+        for p in platform.pairings.list(self.actor, area=code):
             partner = self.labels.organisation(p.org_code) if p.org_code else (p.member_login or "—")
             pairings.add_row(t(f"pairing.{p.kind}"), partner, p.commitments or "")
         members = self.query_one("#area-members", DataTable)

@@ -119,7 +119,8 @@ class HomeScreen(GridgovScreen):
         self._scope_line()
         self._counts(now)
         metrics = self._metrics(None)
-        week = self._metrics(now.date() - dt.timedelta(days=now.weekday()))
+        today = self.platform.today()
+        week = self._metrics(today - dt.timedelta(days=today.weekday()))
         self._card("closed_week", str(week.counts["closed"]) if week else "—")
         for key in RATE_CARDS:
             self._card(key, percent(metrics.rates[key]) if metrics else "—")
@@ -147,7 +148,7 @@ class HomeScreen(GridgovScreen):
         area = self.area if self.area != self.home else None  # the whole scope at home
         open_count = issues.count(actor, area=area, open_only=True)
         overdue = issues.count(actor, area=area, overdue=True)
-        end_of_day = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(0))
+        end_of_day = self.platform.time.at(self.platform.today() + dt.timedelta(days=1))
         due_today = issues.count(actor, area=area, due_before=end_of_day) - overdue
         self._card("open", str(open_count))
         self._card("due_today", str(due_today))
@@ -180,7 +181,7 @@ class HomeScreen(GridgovScreen):
         if self.area is None:
             return
         issues, actor = self.platform.issues, self.actor
-        since = now.date() - dt.timedelta(days=30)
+        since = self.platform.today() - dt.timedelta(days=30)
         for child in self.platform.areas.children(self.area)[:MAX_CHILDREN]:
             counts = self.platform.metrics.for_area(actor, child.code, since=since).counts
             overdue = issues.count(actor, area=child.code, overdue=True)

@@ -25,7 +25,7 @@ class Timeline(DataTable):
         for event in events:
             action = app.t("action.report") if event.action == "report" else app.labels.action(event.action)
             self.add_row(
-                event.at.strftime("%m-%d %H:%M"),
+                app.platform.time.format(event.at, "%m-%d %H:%M"),
                 event.actor,
                 action,
                 app.t.status(event.to_status),

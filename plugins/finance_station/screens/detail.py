@@ -57,7 +57,7 @@ class ConsultationScreen(FinanceScreen):
                 self.t("申请额", "asked"),
                 format_yuan(c.amount_asked) if c.amount_asked is not None else "",
             ),
-            (self.t("受理时间", "opened"), c.opened_at.strftime("%Y-%m-%d %H:%M")),
+            (self.t("受理时间", "opened"), self.ctx.platform.time.format(c.opened_at)),
             (self.t("对接机构", "institution"), c.institution or ""),
             (
                 self.t("授信额", "granted"),

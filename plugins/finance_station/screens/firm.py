@@ -44,7 +44,7 @@ class FirmScreen(FinanceScreen):
             table.add_row(c.id, c.station, self.t(*STATUS_NAMES[c.status]), self.t(*NEED_NAMES[c.need]),
                           format_short(c.amount_asked) if c.amount_asked is not None else "",
                           format_short(c.granted_amount) if c.granted_amount else "",
-                          c.opened_at.strftime("%Y-%m-%d"), key=str(c.id))  # fmt: skip
+                          self.ctx.platform.time.format(c.opened_at, "%Y-%m-%d"), key=str(c.id))  # fmt: skip
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

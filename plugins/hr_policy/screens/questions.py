@@ -37,7 +37,7 @@ class QuestionsScreen(HrScreen):
         now = self.ctx.platform.now()
         found = self.service.questions(self.actor, status="open" if self.open_only else None)
         for q in found:
-            due = q.due_at.strftime("%m-%d %H:%M") if q.due_at else "-"
+            due = self.ctx.platform.time.format(q.due_at, "%m-%d %H:%M") if q.due_at else "-"
             late = " !" if q.overdue_at(now) else ""
             table.add_row(str(q.id), str(q.issue_id or "-"), q.status, due + late, q.firm,
                           topic_name(q.topic, self.lang), q.text[:30], key=str(q.id))

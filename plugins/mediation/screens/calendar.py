@@ -41,10 +41,11 @@ class CalendarScreen(Screen):
         table.add_columns(t("日期", "date"), t("时间", "time"), t("地点", "place"), t("纠纷", "dispute"),
                           t("类型", "kind"), t("区域", "area"))  # fmt: skip
         now = self.ctx.platform.now()
-        since = now.date() - dt.timedelta(days=DAYS_BACK)
+        since = self.ctx.platform.time.day_of(now) - dt.timedelta(days=DAYS_BACK)
         upcoming = None
         for i, (session, dispute) in enumerate(self.service.calendar(self.ctx.actor, since=since)):
-            table.add_row(f"{session.at:%Y-%m-%d}", f"{session.at:%H:%M}", session.place, str(dispute.id),
+            local = self.ctx.platform.time.local(session.at)
+            table.add_row(f"{local:%Y-%m-%d}", f"{local:%H:%M}", session.place, str(dispute.id),
                           self.ctx.kind(dispute.kind), dispute.area_code, key=f"{session.id}")  # fmt: skip
             self.dispute_ids.append(dispute.id)
             if upcoming is None and session.at >= now:

@@ -49,9 +49,10 @@ def parse_day(field: str, text: str) -> dt.date:
         raise ValidationError(field, f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def parse_moment(field: str, text: str) -> dt.datetime:
+def parse_moment(field: str, text: str, time: Any) -> dt.datetime:
+    """A wall-clock time typed in the deployment's zone, as an instant."""
     try:
-        return dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1))
+        return time.read(dt.datetime.fromisoformat(text.strip().replace(" ", "T", 1)), field)
     except ValueError:
         raise ValidationError(field, f"{text!r} is not a time (YYYY-MM-DD HH:MM)") from None
 

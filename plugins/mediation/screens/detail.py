@@ -51,11 +51,11 @@ class DisputeDetailScreen(Screen):
         self.query_one("#head", Static).update(
             f"{t('纠纷', 'Dispute')} {d.id} ({t('案件', 'case')} #{d.issue_id}) · {ctx.kind(d.kind)} · "
             f"{ctx.name(STATUS_NAMES, d.status)}\n{t('区域', 'area')} {d.area_code} · {t('层级', 'level')} {d.level} · "
-            f"{t('调解组织', 'body')} {body.name if body else '—'} · {t('受理', 'received')} {d.opened_at:%Y-%m-%d %H:%M}\n{d.summary}"
+            f"{t('调解组织', 'body')} {body.name if body else '—'} · {t('受理', 'received')} {ctx.platform.time.local(d.opened_at):%Y-%m-%d %H:%M}\n{d.summary}"
         )
         parties = [f"  {ctx.name(ROLE_NAMES, p.role)}: {p.name} {p.phone or ''} {p.household or ''}".rstrip() for p in d.parties]
         self.query_one("#parties", Static).update("\n".join([t("当事人", "Parties"), *parties]))
-        sessions = [f"  {s.at:%Y-%m-%d %H:%M} {s.place} · {', '.join(s.mediators)} · {s.notes}"
+        sessions = [f"  {ctx.platform.time.local(s.at):%Y-%m-%d %H:%M} {s.place} · {', '.join(s.mediators)} · {s.notes}"
                     for s in self.service.sessions(actor, self.dispute_id)]  # fmt: skip
         self.query_one("#sessions", Static).update("\n".join([t("调解记录", "Sessions"), *(sessions or ["  —"])]))
         outcome = self.service.outcome(actor, self.dispute_id)
@@ -63,7 +63,7 @@ class DisputeDetailScreen(Screen):
         if outcome is None:
             lines.append("  —")
         else:
-            lines.append(f"  {ctx.name(OUTCOME_NAMES, outcome.kind)} · {outcome.at:%Y-%m-%d} · {outcome.level}")
+            lines.append(f"  {ctx.name(OUTCOME_NAMES, outcome.kind)} · {ctx.platform.time.local(outcome.at):%Y-%m-%d} · {outcome.level}")
             if outcome.kind == "agreement":
                 done = outcome.performed_on or t("未履行", "not yet performed")
                 lines.append(f"  {outcome.terms}\n  {t('签订', 'signed')} {outcome.signed_on} · "

@@ -56,7 +56,7 @@ class DisputeListScreen(Screen):
         table.clear()
         self.ids = [d.id for d in disputes]
         for d in disputes:
-            table.add_row(str(d.id), f"{d.opened_at:%Y-%m-%d}", self.ctx.name(STATUS_NAMES, d.status),
+            table.add_row(str(d.id), f"{self.ctx.platform.time.local(d.opened_at):%Y-%m-%d}", self.ctx.name(STATUS_NAMES, d.status),
                           d.level or "", d.area_code, self.ctx.kind(d.kind), d.summary[:30], key=str(d.id))  # fmt: skip
         label = self.ctx.name(STATUS_NAMES, self.status_filter) if self.status_filter else self.ctx.t("全部", "all")
         page = self.page_offset // PAGE + 1

@@ -75,7 +75,7 @@ class SessionForm(MediationForm):
     def fields(self) -> ComposeResult:
         t, now = self.ctx.t, self.ctx.platform.now()
         yield Label(t("记录调解", "Record a session"), classes="title")
-        yield self.field(t("时间", "time"), Input(f"{now:%Y-%m-%d %H:%M}", placeholder="YYYY-MM-DD HH:MM", id="at"))
+        yield self.field(t("时间", "time"), Input(f"{self.ctx.platform.time.local(now):%Y-%m-%d %H:%M}", placeholder="YYYY-MM-DD HH:MM", id="at"))
         yield self.field(t("地点", "place"), Input(id="place"))
         yield self.field(t("调解员", "mediators"), Input(self.ctx.actor.login, placeholder=t("逗号分隔", "comma-separated logins"), id="mediators"))
         yield self.field(t("到场人员", "who attended"), Input(placeholder=t("逗号分隔", "comma-separated"), id="attendees"))
@@ -85,14 +85,14 @@ class SessionForm(MediationForm):
         place = self.text("place").strip()
         if not place:
             raise ValidationError("place", "must not be empty")
-        return {"at": parse_moment("at", self.text("at")), "place": place,
+        return {"at": parse_moment("at", self.text("at"), self.ctx.platform.time), "place": place,
                 "mediators": split_list(self.text("mediators")), "attendees": split_list(self.text("attendees")),
                 "notes": self.text("notes")}  # fmt: skip
 
 
 class OutcomeForm(MediationForm):
     def fields(self) -> ComposeResult:
-        t, today = self.ctx.t, self.ctx.platform.now().date()
+        t, today = self.ctx.t, self.ctx.platform.today()
         yield Label(t("记录调解结果", "Record the outcome"), classes="title")
         yield self.field(t("结果", "outcome"), Select([(self.ctx.name(OUTCOME_NAMES, k), k) for k in OUTCOMES],
                                                       value="agreement", allow_blank=False, id="kind"))  # fmt: skip
@@ -120,7 +120,7 @@ class OutcomeForm(MediationForm):
 
 class FollowUpForm(MediationForm):
     def fields(self) -> ComposeResult:
-        t, today = self.ctx.t, self.ctx.platform.now().date()
+        t, today = self.ctx.t, self.ctx.platform.today()
         yield Label(t("安排回访", "Schedule a follow-up visit"), classes="title")
         yield self.field(t("回访日期", "due on"), Input((today + dt.timedelta(days=14)).isoformat(), placeholder="YYYY-MM-DD", id="due_on"))
         yield self.field(t("回访人", "who visits"), Input(self.ctx.actor.login, placeholder="login", id="by_login"))
@@ -136,7 +136,7 @@ class PerformanceForm(MediationForm):
         t = self.ctx.t
         yield Label(t("记录协议履行", "Record that the agreement was performed"), classes="title")
         yield self.field(t("履行日期", "performed on"),
-                         Input(self.ctx.platform.now().date().isoformat(), placeholder="YYYY-MM-DD", id="performed_on"))
+                         Input(self.ctx.platform.today().isoformat(), placeholder="YYYY-MM-DD", id="performed_on"))
 
     def values(self) -> dict[str, Any]:
         return {"performed_on": parse_day("performed_on", self.text("performed_on"))}
