@@ -48,7 +48,8 @@ from .plugins import DEFAULT_PLUGINS, PluginHost  # noqa: E402
 from .registry import Category, MetricSpec, PaletteCommand, Route, ScreenSpec  # noqa: E402
 from .services.metrics import Metrics  # noqa: E402
 from .sla import SlaBook, SlaRule, WorkCalendar  # noqa: E402
-from .storage import Migrations, SchemaEditor, Table  # noqa: E402
+from .storage import LOOKUPS, Migrations, SchemaEditor, Table, TableSpec, all_of, any_of  # noqa: E402
+from .timezone import UTC, DeploymentTime, instant  # noqa: E402
 from .validators import (  # noqa: E402
     valid_choice,
     valid_code,
@@ -60,13 +61,14 @@ from .validators import (  # noqa: E402
 from .workflow import OPEN_STATES, STATES, TERMINAL_STATES, Transition  # noqa: E402
 
 __all__ = [
-    "DEFAULT_LEVELS", "DEFAULT_PLUGINS", "OPEN_STATES", "ORGANISATION_KINDS", "PAIRING_KINDS",
+    "DEFAULT_LEVELS", "DEFAULT_PLUGINS", "LOOKUPS", "OPEN_STATES", "UTC", "ORGANISATION_KINDS", "PAIRING_KINDS",
     "PRIORITIES", "RATINGS", "STATES", "TERMINAL_STATES",
     "AccessDenied", "AccessLogEntry", "Actor", "Area", "Category", "DualRegistration", "Event",
     "Grant", "GridgovError", "Issue", "Member", "MetricSpec", "Metrics", "Migrations", "NotFound",
     "Organisation", "Pairing", "PaletteCommand", "Platform", "PluginError", "PluginHost", "Role",
     "RoleAssignment", "Route", "SchemaEditor", "ScreenSpec", "SlaBook", "SlaRule", "StaleUpdate",
-    "Table", "Transition", "TransitionRefused", "ValidationError", "WorkCalendar",
+    "Table", "TableSpec", "Transition", "TransitionRefused", "ValidationError", "WorkCalendar", "DeploymentTime",
+    "all_of", "any_of", "instant",
     "default_db_path", "from_dict", "hookimpl", "id_number_problem", "make_id_number",
     "make_uscc", "mask_id_number", "mask_phone", "phone_problem", "to_dict", "uscc_problem",
     "valid_choice", "valid_code", "valid_count", "valid_id_number", "valid_phone", "valid_text",

@@ -51,27 +51,42 @@ class TransitionRefused(GridgovError):
 
     exit_code = 4
 
-    def __init__(self, issue_id: int | None, action: str, reason: str) -> None:
+    def __init__(self, issue_id: object | None, action: str, reason: str, *, record: str = "issue") -> None:
         self.issue_id = issue_id
+        self.key = issue_id
+        self.record = record
         self.action = action
         self.reason = reason
-        subject = f"issue {issue_id}" if issue_id else "new issue"
+        subject = f"{record} {issue_id}" if issue_id is not None else f"new {record}"
         super().__init__(f"{subject}: {action} refused: {reason}")
 
 
 class StaleUpdate(GridgovError):
-    """Somebody else changed the case since it was read."""
+    """Somebody else changed the record (a case, a member, a plugin's row) since it was read."""
 
     exit_code = 5
 
-    def __init__(self, issue_id: int, expected: int, actual: int) -> None:
-        self.issue_id = issue_id
+    def __init__(self, key: object, expected: int, actual: int, *, record: str = "issue") -> None:
+        self.key = key
+        self.issue_id = key
+        self.record = record
         self.expected = expected
         self.actual = actual
         super().__init__(
-            f"issue {issue_id} was changed by someone else: you had version {expected}, "
+            f"{record} {key} was changed by someone else: you had version {expected}, "
             f"the database has version {actual}; reload and try again"
         )
+
+
+class DatabaseBusy(GridgovError):
+    """Another process held the write lock for longer than the busy timeout."""
+
+    exit_code = 6
+
+    def __init__(self, seconds: int) -> None:
+        self.seconds = seconds
+        super().__init__(f"the database is busy: another process has held the write lock for over {seconds} s; "
+                         "nothing was changed, try again")
 
 
 class PluginError(GridgovError):

@@ -57,7 +57,7 @@ def id_number_problem(number: str) -> str | None:
 
 def phone_problem(phone: str) -> str | None:
     """Why ``phone`` is not a mainland mobile or landline number, or None when it is."""
-    if not _PHONE.match(phone):
+    if not _PHONE.fullmatch(phone):
         return "must be an 11-digit mobile number (1xxxxxxxxxx) or a landline such as 0755-12345678"
     return None
 

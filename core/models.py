@@ -158,7 +158,7 @@ class Member:
 
     @login.validator
     def _login(self, attribute: attrs.Attribute, value: str) -> None:
-        if not isinstance(value, str) or not _LOGIN.match(value):
+        if not isinstance(value, str) or not _LOGIN.fullmatch(value):
             raise ValidationError(
                 "login", f"{value!r} must be 2–64 lowercase letters, digits, _ . -"
             )
@@ -234,7 +234,7 @@ class Issue:
 
     id: int | None = None
     title: str = attrs.field(validator=valid_text(200))
-    description: str = attrs.field(default="", validator=attrs.validators.max_len(10_000))
+    description: str = attrs.field(default="", validator=valid_text(10_000, required=False, multiline=True))
     category: str = attrs.field(validator=valid_text(80))
     priority: str = attrs.field(default="normal", validator=valid_choice(PRIORITIES, optional=True))
     area_code: str = attrs.field(validator=valid_code)
@@ -243,7 +243,7 @@ class Issue:
     level: str | None = None
     source: str = attrs.field(default="visit", validator=valid_choice(SOURCES, optional=True))
     reporter: str | None = None
-    requester_name: str | None = None
+    requester_name: str | None = attrs.field(default=None, validator=valid_text(60, required=False))
     requester_phone: str | None = attrs.field(default=None, validator=valid_phone)
     status: str = "reported"
     assignee_org: str | None = None
@@ -298,7 +298,7 @@ class Event:
     from_status: str | None
     to_status: str
     level: str | None = None
-    note: str = ""
+    note: str = attrs.field(default="", validator=valid_text(10_000, required=False, multiline=True))
     changes: dict[str, Any] = attrs.field(factory=dict)
     org: str | None = None
     member: str | None = None

@@ -28,7 +28,7 @@ from .services.organisations import OrganisationService
 from .services.pairings import PairingService
 from .services.transfer import TransferService
 from .sla import SlaBook
-from .storage import Migrations, Store, connect
+from .storage import Migrations, Store, Table, connect
 from .timezone import DEFAULT_ZONE, DeploymentTime, instant, utc_now
 from .workflow import Transition
 
@@ -84,6 +84,8 @@ class Platform:
         self.metrics = MetricsService(self)
         self.transfer = TransferService(self)
         self.applied_migrations: list[str] = []
+        if self.hooks.failure_sink is None:
+            self.hooks.failure_sink = self._persist_failure
         if migrate:
             self.applied_migrations = self.migrate()
         else:
@@ -95,7 +97,7 @@ class Platform:
 
     def migrate(self) -> list[str]:
         """Create or update the core and plugin tables; returns the migrations applied."""
-        applied = self.store.migrate(self.migration_sets.values())
+        applied = self.store.migrate(self.migration_sets.values(), on_failure=self._disable_plugin)
         self._register_tables()
         self.time = DeploymentTime(self.store.setting("time_zone", DEFAULT_ZONE))
         self._plugin_instants_to_utc()
@@ -103,10 +105,20 @@ class Platform:
             self.metrics.rebuild_cohorts()
         return applied
 
+    def _disable_plugin(self, plugin: str, exc: BaseException, hook: str = "register_migrations") -> None:
+        """Take a plugin out of this platform after a failure it cannot run without (its
+        tables could not be made): its hooks stop being called and what it registered goes."""
+        self.hooks.disable(plugin, hook, exc)
+        self.migration_sets.pop(plugin, None)
+        for table in (self.categories, self.roles, self.transitions, self.screens, self.palette_commands,
+                      self.metric_specs):
+            for key in [k for k, item in table.items() if getattr(item, "plugin", None) == plugin]:
+                del table[key]
+
     def _register_tables(self) -> None:
         for namespace, migrations in self.migration_sets.items():
-            for table, types in migrations.schema().items():
-                self.store.register_table(table, types)
+            for table, spec in migrations.specs().items():
+                self.store.register_table(spec)
                 self.plugin_of_table[table] = namespace
 
     def _plugin_instants_to_utc(self) -> None:
@@ -124,7 +136,25 @@ class Platform:
                     self.store.instants_to_utc(table, columns, self.time.name)
             self.store.set_setting("utc_tables", sorted(done | set(pending)))
 
+    def _persist_failure(self, failure: Any) -> None:
+        """Keep a plugin failure in the database (best effort: it must never turn a
+        plugin's failure into the core's)."""
+        if "plugin_failure" not in self.store.table_names():
+            return
+        try:
+            self.store.insert("plugin_failure", {"at": self.now(), "plugin": failure.plugin, "hook": failure.hook,
+                                                 "error": failure.error[:2000]})
+        except Exception:  # noqa: BLE001 - the failure itself is logged already
+            pass
+
+    def recent_plugin_failures(self, *, days: int = 7, limit: int = 100) -> list[dict[str, Any]]:
+        """Plugin failures recorded in the last ``days`` (any process), newest first."""
+        since = self.now() - dt.timedelta(days=days)
+        return self.store.select("plugin_failure", order_by="-id", limit=limit, at__gte=since)
+
     def close(self) -> None:
+        if self.hooks.failure_sink == self._persist_failure:
+            self.hooks.failure_sink = None
         self.store.close()
 
     def __enter__(self) -> Platform:
@@ -190,6 +220,10 @@ class Platform:
                 raise TypeError(f"register_migrations expects Migrations, got {type(item).__name__}")
             if item.namespace != plugin:
                 raise ValueError(f"plugin {plugin} must use its own name as namespace, not {item.namespace}")
+            taken = {t: ns for ns, other in self.migration_sets.items() for t in other.tables()}
+            clash = sorted(set(item.tables()) & set(taken))
+            if clash:
+                raise ValueError(f"table {clash[0]} already belongs to plugin {taken[clash[0]]}")
             self.migration_sets[item.namespace] = item
 
         self.hooks.collect("register_migrations", keep_migrations)
@@ -243,7 +277,7 @@ class Platform:
             raise AccessDenied(actor.denial(AUDIT))
         return self.store.access_log_page(paths, include_global=self.covers_global(actor, AUDIT), limit=limit)
 
-    def table(self, name: str):
+    def table(self, name: str) -> Table:
         """A plugin table (``mediation_dispute``) for reading and writing rows."""
         return self.store.table(name)
 

@@ -8,10 +8,12 @@ in a hook, is kept in :attr:`PluginHost.failures` with the plugin's name and log
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.metadata
 import logging
 import os
+import time
 import traceback
 from collections.abc import Callable, Iterable
 from types import ModuleType
@@ -21,8 +23,17 @@ import attrs
 import pluggy
 
 from . import hookspecs
+from .deadline import budget_seconds, time_budget
 
 log = logging.getLogger("gridgov.plugins")
+
+UNTIMED_HOOKS = frozenset({"load_demo_data", "register_cli_commands"})
+"""Hooks that do long work on purpose (a year of demo data) or only build objects."""
+
+
+class HookSlow(Exception):
+    def __init__(self, elapsed: float, budget: float) -> None:
+        super().__init__(f"took {elapsed:.1f} s, past its time budget of {budget:g} s")
 
 CORE_PLUGIN = "gridgov.core.defaults"
 DEFAULT_PLUGINS = (
@@ -89,6 +100,8 @@ class PluginHost:
         self.pm = pluggy.PluginManager("gridgov")
         self.pm.add_hookspecs(hookspecs)
         self.failures: list[PluginFailure] = []
+        self.disabled: set[str] = set()
+        self.failure_sink: Callable[[PluginFailure], None] | None = None
         self.strict = strict
         self._builtin: set[str] = set()
         self._versions: dict[str, str | None] = {}
@@ -155,8 +168,25 @@ class PluginHost:
         )
         self.failures.append(failure)
         log.error("%s", failure)
+        if self.failure_sink is not None:
+            self.failure_sink(failure)
         if self.strict:
             raise exc
+
+    def _check_time(self, plugin: str, hook: str, started: float, budget: float) -> None:
+        """Report a hook that finished past its budget where it could not be stopped
+        (off the main thread); its result stands."""
+        elapsed = time.monotonic() - started
+        if budget and elapsed > budget:
+            self._fail(plugin, hook, HookSlow(elapsed, budget))
+
+    def disable(self, plugin: str, hook: str, exc: BaseException) -> None:
+        """Record ``exc`` and stop calling the plugin's hooks (it stays listed as failed)."""
+        self._fail(plugin, hook, exc)
+        found = self.pm.get_plugin(plugin)
+        if found is not None:
+            self.pm.unregister(found)
+        self.disabled.add(plugin)
 
     # -- calling ------------------------------------------------------------------------
 
@@ -170,14 +200,15 @@ class PluginHost:
         entered around each call (the store's savepoint)."""
         caller = getattr(self.pm.hook, hook)
         results: list[tuple[str, Any]] = []
+        budget = 0.0 if hook in UNTIMED_HOOKS else budget_seconds()
         for impl in reversed(caller.get_hookimpls()):
             args = {k: kwargs[k] for k in impl.argnames}
+            started = time.monotonic()
             try:
-                if wrap is None:
-                    result = impl.function(**args)
-                else:
-                    with wrap(impl.plugin_name):
+                with wrap(impl.plugin_name) if wrap is not None else contextlib.nullcontext():
+                    with time_budget(budget):
                         result = impl.function(**args)
+                self._check_time(impl.plugin_name, hook, started, budget)
             except Exception as exc:
                 self._fail(impl.plugin_name, hook, exc)
                 if on_error is None:
@@ -190,9 +221,13 @@ class PluginHost:
     def first(self, hook: str, **kwargs: Any) -> tuple[str, Any] | None:
         """The first non-None result of ``hook`` (for ``firstresult`` hooks)."""
         caller = getattr(self.pm.hook, hook)
+        budget = budget_seconds()
         for impl in reversed(caller.get_hookimpls()):
+            started = time.monotonic()
             try:
-                result = impl.function(**{k: kwargs[k] for k in impl.argnames})
+                with time_budget(budget):
+                    result = impl.function(**{k: kwargs[k] for k in impl.argnames})
+                self._check_time(impl.plugin_name, hook, started, budget)
             except Exception as exc:
                 self._fail(impl.plugin_name, hook, exc)
                 continue
@@ -215,7 +250,8 @@ class PluginHost:
                 validate(plugin, item)
 
             try:
-                impl.function(register=register)
+                with time_budget(budget_seconds()):
+                    impl.function(register=register)
             except Exception as exc:
                 self._fail(plugin, hook, exc)
 

@@ -23,7 +23,7 @@ _CATEGORY = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 
 
 def _category_code(_inst: Any, _attr: attrs.Attribute, value: str) -> None:
-    if not _CATEGORY.match(value):
+    if not _CATEGORY.fullmatch(value):
         raise ValueError(f"category code {value!r} must be dotted lowercase words, e.g. road.repair")
 
 

@@ -275,7 +275,7 @@ def files_for(name: str) -> dict[str, str]:
 def check_name(name: str) -> None:
     """A plugin name is a lowercase identifier that names no built-in plugin: it becomes the
     entry-point name, the table prefix, the category prefix and the command group."""
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise ValidationError("name", f"{name!r} must be a lowercase identifier (a-z, 0-9, _; up to 40)")
     if name in RESERVED or name.startswith("gridgov"):
         raise ValidationError("name", f"{name!r} is reserved; choose another name")

@@ -29,12 +29,31 @@ def valid_code(_inst: Any, attribute: attrs.Attribute, value: str | None) -> Non
     """A code: letters, digits, ``_ . -``, at most 64 characters (None passes)."""
     if value is None:
         return
-    if not isinstance(value, str) or not _CODE.match(value):
+    if not isinstance(value, str) or not _CODE.fullmatch(value):
         raise ValidationError(attribute.name, f"{value!r} is not a code (letters, digits, _ . - ; at most 64)")
 
 
-def valid_text(max_len: int, *, required: bool = True) -> Validator:
-    """Text of at most ``max_len`` characters; empty or None only when not ``required``."""
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c")
+
+
+def control_problem(text: str, *, multiline: bool = False) -> str | None:
+    """Why ``text`` is unsafe to store and print, or None: control characters (NUL,
+    terminal escapes; newlines and tabs only in ``multiline`` text) and bidirectional
+    overrides, which make a terminal show something other than what is stored."""
+    for ch in text:
+        code = ord(ch)
+        if ch in ("\n", "\t") and multiline:
+            continue
+        if code < 0x20 or 0x7F <= code <= 0x9F or ch in ("\u2028", "\u2029"):
+            return f"contains the control character U+{code:04X}; remove it"
+        if ch in _BIDI:
+            return f"contains the bidirectional override U+{code:04X}; remove it"
+    return None
+
+
+def valid_text(max_len: int, *, required: bool = True, multiline: bool = False) -> Validator:
+    """Text of at most ``max_len`` characters without control characters (newlines and
+    tabs allowed when ``multiline``); empty or None only when not ``required``."""
 
     def check(_inst: Any, attribute: attrs.Attribute, value: str | None) -> None:
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -45,6 +64,9 @@ def valid_text(max_len: int, *, required: bool = True) -> Validator:
             raise ValidationError(attribute.name, "must be text")
         if len(value) > max_len:
             raise ValidationError(attribute.name, f"is {len(value)} characters, at most {max_len}")
+        problem = control_problem(value, multiline=multiline)
+        if problem:
+            raise ValidationError(attribute.name, problem)
 
     return check
 

@@ -126,6 +126,7 @@ ORGS_HEADER = "code,name,kind,area_code,parent_code,uscc\n"
 GOOD_ORG = "SX-ZY,山厦社区志愿者协会,social_organisation,SX,,\n"
 ROLES_HEADER = "login,post,area_code,org_code,starts,ends\n"
 ISSUES_HEADER = "title,category,area_code,reported_at,status,merged_into\n"
+ISSUES_DESCRIBED = "title,description,category,area_code,reported_at,status,merged_into\n"
 GOOD_ISSUE = "路面塌陷,road.repair,SX01,2026-10-01T09:00:00,reported,\n"
 VALID_ID = make_id_number("440307", dt.date(1990, 1, 1), 123)
 
@@ -206,8 +207,8 @@ BAD_FILES = [
      "issues.csv line 3: reported_at: Invalid isoformat string"),
     ("issues", "issues.csv", ISSUES_HEADER + GOOD_ISSUE + "井盖缺失,road.repair,SX01,2026-10-01T09:00:00,merged,999\n",
      "issues.csv line 3: merged_into: unknown issue 999"),
-    ("issues", "issues.csv", ISSUES_HEADER + '"路面塌陷\n第二行",road.repair,SX01,2026-10-01T09:00:00,reported,\n'
-     + "x,road.repair,SX01,2026-10-01T09:00:00,reported,abc\n",
+    ("issues", "issues.csv", ISSUES_DESCRIBED + '路面塌陷,"雨后\n第二行",road.repair,SX01,2026-10-01T09:00:00,reported,\n'
+     + "x,,road.repair,SX01,2026-10-01T09:00:00,reported,abc\n",
      "issues.csv line 4: merged_into: 'abc' is not a whole number"),
 ]
 
@@ -231,7 +232,7 @@ def test_the_good_versions_of_those_files_import(sample_db, tmp_path):
         ("organisations", "organisations.csv", ORGS_HEADER + "SX-ZY2,分会,social_organisation,SX,SX-ZY,\n" + GOOD_ORG, 2),
         ("roles", "roles.csv", ROLES_HEADER + "zhangsan,grid_worker,SX01,,2026-01-01,\n", 1),
         ("pairings", "pairings.csv", "kind,member_login,household,voluntary\nmember_household,zhangsan,SX01-B1-0301,true\n", 1),
-        ("issues", "issues.csv", ISSUES_HEADER + '"路面塌陷\n第二行",road.repair,SX01,2026-10-01T09:00:00,reported,\n', 1),
+        ("issues", "issues.csv", ISSUES_DESCRIBED + '路面塌陷,"雨后\n第二行",road.repair,SX01,2026-10-01T09:00:00,reported,\n', 1),
     ]
     for kind, name, text, count in cases:
         path = tmp_path / name
@@ -242,7 +243,7 @@ def test_the_good_versions_of_those_files_import(sample_db, tmp_path):
     with Platform(sample_db) as platform:
         assert platform.areas.get("SX03-B1").path == "/LG/PH/SX/SX03/SX03-B1/"
         assert platform.members.assignments("zhangsan")[0].post == "grid_worker"
-        assert platform.issues.list(SYSTEM, search="第二行")[0].title == "路面塌陷\n第二行"
+        assert platform.issues.list(SYSTEM, search="第二行")[0].description == "雨后\n第二行"
 
 
 def test_import_needs_the_import_permission(sample_db, tmp_path):

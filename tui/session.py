@@ -31,6 +31,8 @@ def resolve_actor(platform: Platform, login: str | None) -> Actor:
         actor = platform.actor(login)
     except NotFound:
         raise LoginProblem(_with_examples(platform, f"unknown login {login!r}")) from None
+    if not actor.active:
+        raise LoginProblem(f"{login} is deactivated: a deactivated member holds no post and cannot log in")
     if not actor.grants:
         raise LoginProblem(_with_examples(platform, f"{login} holds no post today, so there is nothing to show"))
     return actor

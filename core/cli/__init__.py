@@ -19,6 +19,7 @@ from .output import (
     echo_json,
     fields_block,
     parse_day,
+    printable,
     reports_errors,
     resolve_actor,
     table,
@@ -26,7 +27,7 @@ from .output import (
 
 __all__ = [
     "AppContext", "as_option", "cli", "echo_json", "fields_block", "get_platform", "main", "parse_day", "pass_app",
-    "reports_errors", "resolve_actor", "table",
+    "printable", "reports_errors", "resolve_actor", "table",
 ]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 import click
 
 from ..access import Actor
+from ..errors import ValidationError
 from ..platform import Platform
 
 
@@ -34,6 +35,7 @@ class AppContext:
         self.db_path = db_path
         self.lang = lang or detect_lang()
         self._platform: Platform | None = None
+        self._shown_failures = 0
 
     @property
     def platform(self) -> Platform:
@@ -45,14 +47,30 @@ class AppContext:
             shown = dict.fromkeys(str(f) for f in [*self.startup_failures, *self._platform.plugin_failures])
             for failure in shown:
                 click.echo(f"warning: {failure}", err=True)
+            self._shown_failures = len(self._platform.plugin_failures)
         return self._platform
 
     def actor(self, login: str | None) -> Actor:
-        """The actor for ``--as``; the local operator when no login is given."""
-        return self.platform.actor(login) if login else Actor.system()
+        """The actor for ``--as``; the local operator only when no ``--as`` is given (an
+        empty ``--as ""`` is refused, never read as the operator)."""
+        if login is None:
+            return Actor.system()
+        if not login.strip():
+            raise ValidationError("--as", "is empty; give a member's login")
+        return self.platform.actor(login)
+
+    def warn_new_failures(self) -> None:
+        """Print the plugin failures met while the command ran (a hook that raised in
+        ``issue_changed`` does not stop the case, but the user must hear of it)."""
+        if self._platform is None:
+            return
+        for failure in self._platform.plugin_failures[self._shown_failures:]:
+            click.echo(f"warning: {failure}", err=True)
+        self._shown_failures = len(self._platform.plugin_failures)
 
     def close(self) -> None:
         if self._platform is not None:
+            self.warn_new_failures()
             self._platform.close()
             self._platform = None
 

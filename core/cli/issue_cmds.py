@@ -12,7 +12,15 @@ from ..models import Issue
 from ..workflow import STATES
 from . import cli
 from .context import AppContext, pass_app
-from .output import as_option, echo_json, fields_block, reports_errors, resolve_actor, table
+from .output import (
+    as_option,
+    echo_json,
+    fields_block,
+    printable,
+    reports_errors,
+    resolve_actor,
+    table,
+)
 
 STATUS_ZH = {
     "reported": "已上报", "registered": "已立案", "rejected": "不予立案", "merged": "已合并",
@@ -137,7 +145,7 @@ def show(app: AppContext, issue_id: int, as_json: bool, login: str) -> None:
     ]))
     if found.description:
         click.echo("")
-        click.echo(found.description)
+        click.echo(printable(found.description, multiline=True))
     click.echo("")
     rows = [[e.seq, e.at, e.actor, e.action, f"{e.from_status or ''}→{e.to_status}",
              e.member or e.org or "", e.note] for e in events]

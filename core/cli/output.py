@@ -20,7 +20,7 @@ import click
 
 from ..access import Actor
 from ..converter import to_dict
-from ..errors import GridgovError, NotFound, ValidationError
+from ..errors import AccessDenied, GridgovError, NotFound, ValidationError
 from .context import AppContext
 
 
@@ -60,11 +60,15 @@ def as_option(*, required: bool = True) -> Callable[[Callable[..., Any]], Callab
 
 
 def resolve_actor(app: AppContext, login: str | None) -> Actor:
-    """The actor for ``--as``, with a one-line error for a login nobody has."""
+    """The actor for ``--as``, with a one-line error for a login nobody has or a member
+    who has been deactivated."""
     try:
-        return app.actor(login)
+        actor = app.actor(login)
     except NotFound:
         raise ValidationError("--as", f"no member has the login {login!r}") from None
+    if not actor.active:
+        raise AccessDenied(f"{login} is deactivated: a deactivated member holds no post and cannot act")
+    return actor
 
 
 def parse_day(value: str | None, field: str) -> dt.date | None:
@@ -137,6 +141,24 @@ def set_display_zone(zone: Any) -> None:
     _display_zone.set(zone)
 
 
+def printable(text: str, *, multiline: bool = False) -> str:
+    """Untrusted text made safe for a terminal: control characters and bidirectional
+    overrides (which the validators refuse, but older data may hold) shown as ``\\xNN``."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch == "\n" and multiline:
+            out.append(ch)
+        elif code < 0x20 or 0x7F <= code <= 0x9F or ch in _UNSAFE:
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_UNSAFE = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\u2028\u2029")
+
+
 def cell(value: Any) -> str:
     if value is None:
         return ""
@@ -149,7 +171,7 @@ def cell(value: Any) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, float):
         return f"{value:g}"
-    return str(value)
+    return printable(str(value))
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, max_width: int = 48) -> str:

@@ -44,7 +44,9 @@ def describe_plugins(platform: Platform, *, include_builtin: bool, extra_failure
         if key not in seen:
             seen.add(key)
             failures.append({"plugin": failure.plugin, "hook": failure.hook, "error": failure.error})
-    return {"plugins": plugins, "failures": failures}
+    recent = [{"at": row["at"], "plugin": row["plugin"], "hook": row["hook"], "error": row["error"]}
+              for row in platform.recent_plugin_failures()]
+    return {"plugins": plugins, "failures": failures, "recent_failures": recent}
 
 
 @cli.command("plugins")
@@ -69,6 +71,10 @@ def plugins_cmd(app: AppContext, include_builtin: bool, as_json: bool) -> None:
         click.echo(f"  tables:     {', '.join(plugin['tables']) or '-'}")
     for failure in report["failures"]:
         click.echo(f"FAILED {failure['plugin']} in {failure['hook']}: {failure['error']}")
+    if report["recent_failures"]:
+        click.echo(f"failures in the last 7 days ({len(report['recent_failures'])}, newest first):")
+    for failure in report["recent_failures"]:
+        click.echo(f"  {failure['at']}  {failure['plugin']} in {failure['hook']}: {failure['error']}")
 
 
 @cli.group("plugin")

@@ -135,10 +135,10 @@ class AreaService(Service):
 
     def search(self, text: str, *, limit: int = 20) -> list[Area]:
         """Areas whose code starts with, or whose name contains, ``text`` (for completion)."""
-        rows = self.store.select("area", code__like=f"{text}%", limit=limit, order_by="path")
+        rows = self.store.select("area", code__startswith=text, limit=limit, order_by="path")
         if len(rows) < limit:
             seen = {r["code"] for r in rows}
-            more = self.store.select("area", name__like=f"%{text}%", limit=limit, order_by="path")
+            more = self.store.select("area", name__contains=text, limit=limit, order_by="path")
             rows += [r for r in more if r["code"] not in seen][: limit - len(rows)]
         return [from_dict(Area, r) for r in rows]
 

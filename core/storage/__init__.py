@@ -2,6 +2,6 @@
 
 from .connection import connect
 from .store import Store
-from .tables import Migrations, SchemaEditor, Table
+from .tables import LOOKUPS, Migrations, SchemaEditor, Table, TableSpec, all_of, any_of
 
-__all__ = ["Migrations", "SchemaEditor", "Store", "Table", "connect"]
+__all__ = ["LOOKUPS", "Migrations", "SchemaEditor", "Store", "Table", "TableSpec", "all_of", "any_of", "connect"]

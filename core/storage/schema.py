@@ -354,3 +354,15 @@ def m004_utc_instants_and_cohorts(db: sqlite_utils.Database) -> None:
     )
     db.execute("INSERT INTO setting (key, value) VALUES ('time_zone', ?) ON CONFLICT(key) DO NOTHING",
                [json.dumps(zone_name)])
+
+
+@CORE()
+def m005_plugin_failures(db: sqlite_utils.Database) -> None:
+    """Plugin failures outlive the command that met them, so ``gridgov plugins`` can show
+    a hook that failed in yesterday's session."""
+    db["plugin_failure"].create(
+        {"id": int, "at": str, "plugin": str, "hook": str, "error": str},
+        pk="id",
+        not_null={"at", "plugin", "hook", "error"},
+    )
+    db["plugin_failure"].create_index(["at"])

@@ -12,16 +12,17 @@ import itertools
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import sqlite_utils
 
-from ..errors import NotFound, StaleUpdate, ValidationError
+from ..errors import DatabaseBusy, NotFound, StaleUpdate, ValidationError
+from .connection import BUSY_TIMEOUT_MS
 from .counters import MetricCounters
 from .issue_rows import IssueRows, subtree_bounds
 from .schema import CORE
-from .tables import Migrations, SchemaEditor, Table, _encode, _where
+from .tables import Migrations, SchemaEditor, Table, TableSpec, _encode, _where
 
 CORE_TABLES = {
     "setting": "key",
@@ -34,6 +35,7 @@ CORE_TABLES = {
     "access_log": "id",
     "issue": "id",
     "issue_event": "id",
+    "plugin_failure": "id",
 }
 
 class Store(IssueRows, MetricCounters):
@@ -81,7 +83,12 @@ class Store(IssueRows, MetricCounters):
             finally:
                 self._depth -= 1
             return
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise DatabaseBusy(BUSY_TIMEOUT_MS // 1000) from None
+            raise
         self._depth = 1
         try:
             yield self.db
@@ -111,15 +118,31 @@ class Store(IssueRows, MetricCounters):
 
     # -- schema -------------------------------------------------------------------------
 
-    def migrate(self, plugin_sets: Iterable[Migrations] = ()) -> list[str]:
-        """Apply pending core and plugin migrations; returns the names applied."""
+    def migrate(self, plugin_sets: Iterable[Migrations] = (),
+                on_failure: Callable[[str, BaseException], None] | None = None) -> list[str]:
+        """Apply pending core and plugin migrations; returns the names applied.
+
+        Nothing pending (the usual case) is found by reading alone, so opening a database
+        never waits for a writer. Under the write lock the check is made again, since
+        another process may have applied them meanwhile. Each plugin's set runs in a
+        savepoint: one that raises is undone and reported to ``on_failure(namespace, exc)``
+        (which disables the plugin), and the rest go on."""
+        plugin_sets = list(plugin_sets)
+        if not self.pending_migrations(plugin_sets):
+            return []
         applied: list[str] = []
         with self.write() as db:
             before = {m.name for m in CORE.applied(db)}
             CORE.apply(db)
             applied += [f"gridgov.core:{m.name}" for m in CORE.applied(db) if m.name not in before]
             for plugin_set in plugin_sets:
-                applied += self._apply_plugin_set(plugin_set)
+                try:
+                    with self.write(savepoint=True):
+                        applied += self._apply_plugin_set(plugin_set)
+                except Exception as exc:
+                    if on_failure is None:
+                        raise
+                    on_failure(plugin_set.namespace, exc)
         return applied
 
     def _apply_plugin_set(self, plugin_set: Migrations) -> list[str]:
@@ -144,12 +167,10 @@ class Store(IssueRows, MetricCounters):
             pending += [f"{plugin_set.namespace}:{m.name}" for m in native.pending(self.db)]
         return pending
 
-    def register_table(self, name: str, types: Mapping[str, str] | None = None) -> Table:
+    def register_table(self, spec: TableSpec) -> Table:
         """Make a plugin table available through :meth:`table` (done by the platform)."""
-        info = self.db[name]
-        pks = info.pks if info.exists() else ["id"]
-        self._plugin_tables[name] = Table(self, name, pks[0], types or {})
-        return self._plugin_tables[name]
+        self._plugin_tables[spec.name] = Table(self, spec)
+        return self._plugin_tables[spec.name]
 
     def table(self, name: str) -> Table:
         """A plugin table by its full name (``mediation_dispute``)."""

@@ -14,16 +14,59 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import sqlite_utils
 
-from ..errors import NotFound, ValidationError
+from ..errors import NotFound, StaleUpdate, ValidationError
+from ..identifiers import mask_id_number, mask_phone
 
 if TYPE_CHECKING:
     from .store import Store
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
-_OPS = {"eq": "=", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">=", "like": "LIKE"}
+_OPS = {"eq": "=", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
+LOOKUPS = (*_OPS, "in", "isnull", "contains", "startswith", "under")
+"""Every lookup ``column__<lookup>=value`` the table API understands (``eq`` is the default)."""
 COLUMN_TYPES = {"text": str, "int": int, "float": float, "json": str, "date": str, "datetime": str, "bool": int}
+PERSONAL_KINDS = ("phone", "id_number")
+
+CORE_TABLE_NAMES = frozenset({
+    "setting", "area", "organisation", "member", "role_assignment", "pairing", "dual_registration",
+    "access_log", "issue", "issue_event", "metric_daily", "metric_cohort", "issue_fts", "api_key",
+    "attachment", "schema_migrations", "_sqlite_migrations",
+})  # fmt: skip
+RESERVED_NAMESPACES = frozenset(
+    {name.split("_")[0] for name in CORE_TABLE_NAMES if name.split("_")[0]}
+    | {"gridgov", "core", "plugin", "plugins", "sqlite", "pg", "sql", "system", "tui", "http"}
+)
+"""Namespaces no plugin may take: ``<namespace>_<table>`` must never name a core table
+(a plugin called ``role`` would own ``role_assignment``), nor an engine's own."""
+
+
+def check_namespace(namespace: str) -> None:
+    if not _NAME.fullmatch(namespace) or "__" in namespace:
+        raise ValidationError("namespace", f"{namespace!r} must be lowercase letters, digits, _")
+    if namespace in RESERVED_NAMESPACES or namespace in CORE_TABLE_NAMES:
+        raise ValidationError("namespace", f"{namespace!r} is reserved by the core; choose another plugin name")
+
+
+@attrs.frozen(kw_only=True)
+class TableSpec:
+    """What a plugin declared about one of its tables (found by a dry run of its
+    migrations): columns and types, the key, and the columns that place a row in the area
+    tree or an organisation (so ``rows(scope=actor)`` works) or hold personal data."""
+
+    name: str
+    columns: dict[str, str]
+    pk: str = "id"
+    scope_path: str | None = None
+    scope_org: str | None = None
+    scope_permission: str = "issue.read"
+    personal: dict[str, str] = attrs.field(factory=dict)
+
+    @property
+    def versioned(self) -> bool:
+        return self.columns.get("version") == "int"
 
 
 class Migrations:
@@ -36,8 +79,7 @@ class Migrations:
     """
 
     def __init__(self, namespace: str) -> None:
-        if not _NAME.match(namespace):
-            raise ValidationError("namespace", f"{namespace!r} must be lowercase letters, digits, _")
+        check_namespace(namespace)
         self.namespace = namespace
         self.steps: list[tuple[str, Callable[[SchemaEditor], None]]] = []
 
@@ -53,14 +95,18 @@ class Migrations:
 
     def tables(self) -> list[str]:
         """Names of the tables these migrations create (found by a dry run)."""
-        return list(self.schema())
+        return list(self.specs())
 
     def schema(self) -> dict[str, dict[str, str]]:
         """Each table's columns and declared types after all steps (found by a dry run)."""
+        return {name: spec.columns for name, spec in self.specs().items()}
+
+    def specs(self) -> dict[str, TableSpec]:
+        """Each table's declaration after all steps (found by a dry run)."""
         recorder = _Recorder(self.namespace)
         for _, fn in self.steps:
             fn(recorder)
-        return recorder.columns
+        return {name: TableSpec(name=name, **options) for name, options in recorder.tables.items()}
 
 
 class SchemaEditor:
@@ -71,7 +117,7 @@ class SchemaEditor:
         self.namespace = namespace
 
     def name(self, table: str) -> str:
-        if not _NAME.match(table):
+        if not _NAME.fullmatch(table):
             raise ValidationError("table", f"{table!r} must be lowercase letters, digits, _")
         return f"{self.namespace}_{table}"
 
@@ -83,14 +129,22 @@ class SchemaEditor:
         pk: str = "id",
         not_null: tuple[str, ...] = (),
         references: Mapping[str, str] | None = None,
+        scope_path: str | None = None,
+        scope_org: str | None = None,
+        scope_permission: str = "issue.read",
+        personal: Mapping[str, str] | None = None,
     ) -> None:
         """Create ``<namespace>_<table>``. Column types: text, int, float, json, date,
         datetime, bool. ``references`` maps a column to ``"table.column"``, where the table
         is a core table (``issue``, ``area``, ``member``, ``organisation``) or one of this
-        namespace's own (given without prefix)."""
-        bad = [c for c, t in columns.items() if t not in COLUMN_TYPES]
-        if bad:
-            raise ValidationError("columns", f"unknown type for {', '.join(bad)}; use {', '.join(COLUMN_TYPES)}")
+        namespace's own (given without prefix).
+
+        ``scope_path`` names the column holding a row's area path and ``scope_org`` its
+        organisation, so ``rows(scope=actor)`` keeps the rows in the actor's scope for
+        ``scope_permission``. ``personal`` maps columns to ``phone`` or ``id_number``: they
+        come back masked unless read through :meth:`Table.unmasked` (logged). A column
+        ``version`` of type int makes updates version-checked."""
+        _check_declaration(columns, pk, not_null, scope_path, scope_org, personal)
         fks = []
         for column, target in (references or {}).items():
             other, other_column = target.split(".")
@@ -105,22 +159,51 @@ class SchemaEditor:
         )
 
     def add_column(self, table: str, column: str, kind: str) -> None:
+        _check_declaration({column: kind})
         self._db[self.name(table)].add_column(column, COLUMN_TYPES[kind])
 
     def create_index(self, table: str, columns: list[str], *, unique: bool = False) -> None:
+        for column in columns:
+            _check_column(column)
         self._db[self.name(table)].create_index(columns, unique=unique)
+
+
+def _check_declaration(columns: Mapping[str, str], pk: str | None = None, not_null: tuple[str, ...] = (),
+                       scope_path: str | None = None, scope_org: str | None = None,
+                       personal: Mapping[str, str] | None = None) -> None:
+    for column in columns:
+        _check_column(column)
+    bad = [c for c, t in columns.items() if t not in COLUMN_TYPES]
+    if bad:
+        raise ValidationError("columns", f"unknown type for {', '.join(bad)}; use {', '.join(COLUMN_TYPES)}")
+    named = [c for c in (pk, scope_path, scope_org, *not_null, *(personal or {})) if c]
+    missing = [c for c in named if c not in columns]
+    if missing:
+        raise ValidationError("columns", f"{', '.join(missing)} named but not among the columns")
+    wrong = {c: k for c, k in (personal or {}).items() if k not in PERSONAL_KINDS}
+    if wrong:
+        raise ValidationError("personal", f"{wrong}: kinds are {', '.join(PERSONAL_KINDS)}")
 
 
 class _Recorder(SchemaEditor):
     def __init__(self, namespace: str) -> None:
         self.namespace = namespace
-        self.columns: dict[str, dict[str, str]] = {}
+        self.tables: dict[str, dict[str, Any]] = {}
 
-    def create_table(self, table: str, columns: Mapping[str, str], **_: Any) -> None:
-        self.columns[self.name(table)] = dict(columns)
+    def create_table(self, table: str, columns: Mapping[str, str], *, pk: str = "id",
+                     not_null: tuple[str, ...] = (), references: Mapping[str, str] | None = None,
+                     scope_path: str | None = None, scope_org: str | None = None,
+                     scope_permission: str = "issue.read", personal: Mapping[str, str] | None = None) -> None:
+        _check_declaration(columns, pk, not_null, scope_path, scope_org, personal)
+        self.tables[self.name(table)] = {
+            "columns": dict(columns), "pk": pk, "scope_path": scope_path, "scope_org": scope_org,
+            "scope_permission": scope_permission, "personal": dict(personal or {}),
+        }
 
     def add_column(self, table: str, column: str, kind: str) -> None:
-        self.columns.setdefault(self.name(table), {})[column] = kind
+        _check_declaration({column: kind})
+        entry = self.tables.setdefault(self.name(table), {"columns": {}})
+        entry["columns"][column] = kind
 
     def create_index(self, *_: Any, **__: Any) -> None:
         pass
@@ -140,30 +223,231 @@ def _encode(value: Any) -> Any:
     return value
 
 
-class Table:
-    """Rows of one plugin table; every write joins the current :meth:`Store.write` transaction
-    (or runs in its own)."""
+# -- conditions -------------------------------------------------------------------------------
 
-    def __init__(self, store: Store, name: str, pk: str, types: Mapping[str, str]) -> None:
+
+@attrs.frozen
+class Condition:
+    """A group of lookups joined by AND (:func:`all_of`) or OR (:func:`any_of`); groups
+    nest, and keyword lookups beside them are ANDed."""
+
+    joiner: str
+    parts: tuple[Any, ...]
+
+
+def any_of(*groups: Condition | Mapping[str, Any], **lookups: Any) -> Condition:
+    """Rows matching at least one: ``any_of(status="open", urgent=True)`` or
+    ``any_of(all_of(a=1, b=2), c=3)``."""
+    return Condition("OR", (*groups, *({k: v} for k, v in lookups.items())))
+
+
+def all_of(*groups: Condition | Mapping[str, Any], **lookups: Any) -> Condition:
+    """Rows matching every lookup (to group them inside :func:`any_of`)."""
+    return Condition("AND", (*groups, *({k: v} for k, v in lookups.items())))
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class Table:
+    """Rows of one plugin table; every write joins the current :meth:`Store.write`
+    transaction (or runs in its own).
+
+    Column names are checked against the table's declaration (nothing a caller passes is
+    spliced into SQL unchecked); lookups are ``column__<op>=value`` with the ops of
+    :data:`LOOKUPS`; :func:`any_of` / :func:`all_of` group them."""
+
+    def __init__(self, store: Store, spec: TableSpec, *, unmasked: bool = False) -> None:
         self._store = store
-        self.name = name
-        self.pk = pk
+        self.spec = spec
+        self.name = spec.name
+        self.pk = spec.pk
+        self._unmasked = unmasked
+        types = spec.columns
         self._json = frozenset(c for c, t in types.items() if t == "json")
         self._bool = frozenset(c for c, t in types.items() if t == "bool")
 
+    # -- checking -------------------------------------------------------------------------
+
+    def _column(self, column: str, what: str = "column") -> str:
+        if column not in self.spec.columns:
+            raise ValidationError(what, f"{column!r} is not a column of {self.name} "
+                                        f"({', '.join(self.spec.columns)})")
+        return f'"{column}"'
+
+    def _values(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        for column in row:
+            self._column(column)
+        return {k: _encode(v) for k, v in row.items()}
+
+    # -- reading --------------------------------------------------------------------------
+
     def _decode(self, row: dict[str, Any]) -> dict[str, Any]:
-        """Rows come back as they went in: json columns parsed, bool columns as bools."""
+        """Rows come back as they went in: json columns parsed, bool columns as bools;
+        personal columns masked unless this is an :meth:`unmasked` view."""
         for column in self._json:
             if isinstance(row.get(column), str):
                 row[column] = json.loads(row[column])
         for column in self._bool:
             if row.get(column) is not None:
                 row[column] = bool(row[column])
+        if not self._unmasked:
+            for column, kind in self.spec.personal.items():
+                if row.get(column):
+                    row[column] = mask_phone(row[column]) if kind == "phone" else mask_id_number(row[column])
         return row
 
+    def unmasked(self, platform: Any, actor: Any, reason: str, *, path: str | None = None,
+                 what: str | None = None) -> Table:
+        """This table with its personal columns in full, for an actor holding
+        ``personal.unmask`` (over ``path``, the area of the rows, when given) who gives a
+        reason; the view is written to the access log (as ``what``, default the table)."""
+        platform.members.unmask_check(actor, reason, path)
+        platform.log_access(actor, what or f"table:{self.name}", reason, path=path)
+        return Table(self._store, self.spec, unmasked=True)
+
+    def _where(self, conditions: tuple[Any, ...], where: Mapping[str, Any],
+               scope: Any = None) -> tuple[str, list[Any]]:
+        parts: list[str] = []
+        params: list[Any] = []
+        for condition in (*conditions, dict(where)):
+            sql = self._condition(condition, params)
+            if sql:
+                parts.append(sql)
+        if scope is not None:
+            parts.append(self._scope(scope, params))
+        return (" WHERE " + " AND ".join(parts)) if parts else "", params
+
+    def _condition(self, condition: Condition | Mapping[str, Any], params: list[Any]) -> str:
+        if isinstance(condition, Condition):
+            inner = [self._condition(part, params) for part in condition.parts]
+            inner = [p for p in inner if p]
+            if not inner:
+                return "1" if condition.joiner == "AND" else "0"
+            return "(" + f" {condition.joiner} ".join(inner) + ")"
+        clauses = [self._lookup(key, value, params) for key, value in condition.items()]
+        return " AND ".join(clauses)
+
+    def _lookup(self, key: str, value: Any, params: list[Any]) -> str:
+        column, _, op = key.partition("__")
+        quoted = self._column(column, key)
+        if op and op not in LOOKUPS:
+            raise ValidationError(key, f"unknown lookup {op}; use {', '.join(LOOKUPS)}")
+        if op == "in":
+            values = list(value)
+            if not values:
+                return "0"
+            params.extend(_encode(v) for v in values)
+            return f"{quoted} IN ({', '.join('?' for _ in values)})"
+        if op == "isnull":
+            return f"{quoted} IS {'' if value else 'NOT '}NULL"
+        if op == "under":
+            low, high = subtree_range(str(value))
+            params += [low, high]
+            return f"({quoted} >= ? AND {quoted} < ?)"
+        if op in ("contains", "startswith"):
+            pattern = _like_escape(str(value))
+            params.append(f"%{pattern}%" if op == "contains" else f"{pattern}%")
+            return f"{quoted} LIKE ? ESCAPE '\\'"
+        if value is None and op in ("", "eq"):
+            return f"{quoted} IS NULL"
+        params.append(_encode(value))
+        return f"{quoted} {_OPS[op or 'eq']} ?"
+
+    def _scope(self, scope: Any, params: list[Any]) -> str:
+        """Rows in the actor's scope for the table's ``scope_permission``: under one of
+        the actor's area subtrees, or of one of the organisations their posts cover."""
+        spec = self.spec
+        if spec.scope_path is None and spec.scope_org is None:
+            raise ValidationError("scope", f"{self.name} declares no scope_path or scope_org column")
+        branches = []
+        if spec.scope_path:
+            for path in scope.paths_for(spec.scope_permission):
+                low, high = subtree_range(path)
+                params += [low, high]
+                branches.append(f'("{spec.scope_path}" >= ? AND "{spec.scope_path}" < ?)')
+        if spec.scope_org:
+            orgs = scope.orgs_for(spec.scope_permission)
+            if orgs:
+                params.extend(orgs)
+                branches.append(f'"{spec.scope_org}" IN ({", ".join("?" for _ in orgs)})')
+        return "(" + " OR ".join(branches) + ")" if branches else "0"
+
+    def get(self, key: Any) -> dict[str, Any]:
+        """The row with primary key ``key``; raises NotFound."""
+        for row in self.rows(**{self.pk: key}):
+            return row
+        raise NotFound(self.name, key)
+
+    def find(self, key: Any) -> dict[str, Any] | None:
+        """The row with primary key ``key``, or None."""
+        found = self.rows(**{self.pk: key})
+        return found[0] if found else None
+
+    def rows(self, *conditions: Condition, order_by: str | None = None, limit: int | None = None,
+             offset: int | None = None, scope: Any = None, **where: Any) -> list[dict[str, Any]]:
+        """Rows matching ``where``: ``status="open"``, ``status__in=[…]``, ``at__gte=day``,
+        ``area_path__under=path``, ``name__contains="电梯"``, groups from :func:`any_of`;
+        ``scope=actor`` keeps the actor's rows. ``order_by`` is a column, ``-column`` for
+        descending (or a list of them)."""
+        return list(self.iter_rows(*conditions, order_by=order_by, limit=limit, offset=offset, scope=scope, **where))
+
+    def iter_rows(self, *conditions: Condition, order_by: str | list[str] | None = None,
+                  limit: int | None = None, offset: int | None = None, scope: Any = None,
+                  **where: Any) -> Iterator[dict[str, Any]]:
+        clause, params = self._where(conditions, where, scope)
+        sql = f'SELECT * FROM "{self.name}"{clause}'
+        if order_by:
+            orders = [order_by] if isinstance(order_by, str) else list(order_by)
+            sql += " ORDER BY " + ", ".join(
+                f"{self._column(o.lstrip('-'), 'order_by')}{' DESC' if o.startswith('-') else ''}" for o in orders)
+        if limit is not None:
+            sql += f" LIMIT {_bounded(limit, 'limit')}"
+            if offset:
+                sql += f" OFFSET {_bounded(offset, 'offset')}"
+        cursor = self._store.db.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        for values in cursor:
+            yield self._decode(dict(zip(names, values, strict=True)))
+
+    def count(self, *conditions: Condition, scope: Any = None, **where: Any) -> int:
+        clause, params = self._where(conditions, where, scope)
+        return self._store.db.execute(f'SELECT count(*) FROM "{self.name}"{clause}', params).fetchone()[0]
+
+    def count_by(self, column: str, *conditions: Condition, scope: Any = None, **where: Any) -> dict[Any, int]:
+        """How many matching rows take each value of ``column`` (one query for a whole
+        dashboard card): ``{"open": 12, "closed": 40}``."""
+        quoted = self._column(column, "count_by")
+        clause, params = self._where(conditions, where, scope)
+        sql = f'SELECT {quoted}, count(*) FROM "{self.name}"{clause} GROUP BY {quoted} ORDER BY {quoted}'
+        decode = (lambda v: bool(v) if v is not None else None) if column in self._bool else (lambda v: v)
+        return {decode(value): n for value, n in self._store.db.execute(sql, params)}
+
+    def sum(self, column: str, *conditions: Condition, scope: Any = None, **where: Any) -> int | float:
+        """The sum of a numeric column over matching rows (0 when none): exact for integers."""
+        quoted = self._column(column, "sum")
+        clause, params = self._where(conditions, where, scope)
+        value = self._store.db.execute(
+            f'SELECT total({quoted}), sum({quoted}) FROM "{self.name}"{clause}', params
+        ).fetchone()
+        return value[1] if value[1] is not None else 0
+
+    def distinct(self, column: str, *conditions: Condition, scope: Any = None, **where: Any) -> int:
+        """How many distinct non-null values ``column`` takes over matching rows."""
+        quoted = self._column(column, "distinct")
+        clause, params = self._where(conditions, where, scope)
+        return self._store.db.execute(
+            f'SELECT count(DISTINCT {quoted}) FROM "{self.name}"{clause}', params
+        ).fetchone()[0]
+
+    # -- writing --------------------------------------------------------------------------
+
     def insert(self, row: Mapping[str, Any]) -> Any:
-        """Insert a row; returns its primary key."""
-        values = {k: _encode(v) for k, v in row.items()}
+        """Insert a row; returns its primary key. A versioned table starts rows at version 1."""
+        values = self._values(row)
+        if self.spec.versioned:
+            values.setdefault("version", 1)
         with self._store.write() as db:
             columns = ", ".join(f'"{c}"' for c in values)
             marks = ", ".join("?" for _ in values)
@@ -175,95 +459,70 @@ class Table:
         if not rows:
             return 0
         columns = list(rows[0])
-        sql = f'INSERT INTO "{self.name}" ({", ".join(chr(34) + c + chr(34) for c in columns)}) VALUES ({", ".join("?" for _ in columns)})'
+        for column in columns:
+            self._column(column)
+        extra = ["version"] if self.spec.versioned and "version" not in columns else []
+        names = ", ".join(f'"{c}"' for c in (*columns, *extra))
+        sql = f'INSERT INTO "{self.name}" ({names}) VALUES ({", ".join("?" for _ in (*columns, *extra))})'
         with self._store.write() as db:
-            db.conn.executemany(sql, [[_encode(r.get(c)) for c in columns] for r in rows])
+            db.conn.executemany(sql, [[*(_encode(r.get(c)) for c in columns), *([1] if extra else [])] for r in rows])
         return len(rows)
 
-    def update(self, key: Any, values: Mapping[str, Any]) -> None:
-        """Change some columns of the row with primary key ``key``."""
-        sets = ", ".join(f'"{c}" = ?' for c in values)
+    def update(self, key: Any, values: Mapping[str, Any], *, expected_version: int | None = None) -> None:
+        """Change some columns of the row with primary key ``key``. On a versioned table
+        the version goes up by one, and with ``expected_version`` (the version the caller
+        saw) a row changed since raises :class:`StaleUpdate`."""
+        encoded = self._values(values)
+        encoded.pop("version", None)
+        sets = [f'"{c}" = ?' for c in encoded]
+        params = list(encoded.values())
+        if self.spec.versioned:
+            sets.append('"version" = coalesce("version", 0) + 1')
+        elif expected_version is not None:
+            raise ValidationError("expected_version", f"{self.name} has no version column")
+        if not sets:
+            return
+        sql = f'UPDATE "{self.name}" SET {", ".join(sets)} WHERE "{self.pk}" = ?'
+        params.append(key)
+        if expected_version is not None:
+            sql += ' AND "version" = ?'
+            params.append(expected_version)
         with self._store.write() as db:
-            cursor = db.execute(
-                f'UPDATE "{self.name}" SET {sets} WHERE "{self.pk}" = ?',
-                [*(_encode(v) for v in values.values()), key],
-            )
+            cursor = db.execute(sql, params)
             if cursor.rowcount == 0:
-                raise NotFound(self.name, key)
+                current = self.find(key)
+                if current is None:
+                    raise NotFound(self.name, key)
+                raise StaleUpdate(key, expected_version or 0, current.get("version") or 0, record=self.name)
 
     def delete(self, key: Any) -> None:
         with self._store.write() as db:
-            db.execute(f'DELETE FROM "{self.name}" WHERE "{self.pk}" = ?', [key])
+            db.execute(f'DELETE FROM "{self.name}" WHERE "{self._column(self.pk)[1:-1]}" = ?', [key])
 
-    def get(self, key: Any) -> dict[str, Any]:
-        """The row with primary key ``key``; raises NotFound."""
-        for row in self.rows(**{self.pk: key}):
-            return row
-        raise NotFound(self.name, key)
 
-    def rows(
-        self,
-        *,
-        order_by: str | None = None,
-        limit: int | None = None,
-        offset: int | None = None,
-        **where: Any,
-    ) -> list[dict[str, Any]]:
-        """Rows matching ``where``: ``status="open"``, ``status__in=[…]``, ``at__gte=day``.
-        ``order_by`` is a column, ``-column`` for descending."""
-        return list(self.iter_rows(order_by=order_by, limit=limit, offset=offset, **where))
+def subtree_range(path: str) -> tuple[str, str]:
+    """The half-open text range of ``path`` and every path below it (``/a/b/`` →
+    ``[/a/b/, /a/b0)``: ``0`` is the character after ``/``)."""
+    if not path.endswith("/"):
+        raise ValidationError("path", f"{path!r} is not an area path (it ends with /)")
+    return path, path[:-1] + "0"
 
-    def iter_rows(
-        self,
-        *,
-        order_by: str | None = None,
-        limit: int | None = None,
-        offset: int | None = None,
-        **where: Any,
-    ) -> Iterator[dict[str, Any]]:
-        clause, params = _where(where)
-        sql = f'SELECT * FROM "{self.name}"{clause}'
-        if order_by:
-            column = order_by.lstrip("-")
-            _check_column(column)
-            sql += f' ORDER BY "{column}"{" DESC" if order_by.startswith("-") else ""}'
-        if limit is not None:
-            sql += f" LIMIT {int(limit)}"
-            if offset:
-                sql += f" OFFSET {int(offset)}"
-        cursor = self._store.db.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        for values in cursor:
-            yield self._decode(dict(zip(names, values, strict=True)))
 
-    def count(self, **where: Any) -> int:
-        clause, params = _where(where)
-        return self._store.db.execute(f'SELECT count(*) FROM "{self.name}"{clause}', params).fetchone()[0]
-
-    def sum(self, column: str, **where: Any) -> int | float:
-        """The sum of a numeric column over matching rows (0 when none): exact for integers."""
-        _check_column(column)
-        clause, params = _where(where)
-        value = self._store.db.execute(
-            f'SELECT total("{column}"), sum("{column}") FROM "{self.name}"{clause}', params
-        ).fetchone()
-        return value[1] if value[1] is not None else 0
-
-    def distinct(self, column: str, **where: Any) -> int:
-        """How many distinct non-null values ``column`` takes over matching rows."""
-        _check_column(column)
-        clause, params = _where(where)
-        return self._store.db.execute(
-            f'SELECT count(DISTINCT "{column}") FROM "{self.name}"{clause}', params
-        ).fetchone()[0]
+def _bounded(value: Any, field: str) -> int:
+    number = int(value)
+    if not 0 <= number < 2**63:
+        raise ValidationError(field, f"{value} is out of range")
+    return number
 
 
 def _check_column(column: str) -> None:
-    if not _NAME.match(column):
+    if not _NAME.fullmatch(column):
         raise ValidationError("column", f"{column!r} is not a column name")
 
 
 def _where(where: Mapping[str, Any]) -> tuple[str, list[Any]]:
+    """WHERE clause for the core's own tables (columns checked as names; the core passes
+    only its own)."""
     parts: list[str] = []
     params: list[Any] = []
     for key, value in where.items():
@@ -278,11 +537,15 @@ def _where(where: Mapping[str, Any]) -> tuple[str, list[Any]]:
             params.extend(_encode(v) for v in values)
         elif op == "isnull":
             parts.append(f'"{column}" IS {"" if value else "NOT "}NULL')
+        elif op in ("contains", "startswith"):
+            pattern = _like_escape(str(value))
+            parts.append(f'"{column}" LIKE ? ESCAPE \'\\\'')
+            params.append(f"%{pattern}%" if op == "contains" else f"{pattern}%")
         elif value is None and op in ("", "eq"):
             parts.append(f'"{column}" IS NULL')
         else:
             if op and op not in _OPS:
-                raise ValidationError(key, f"unknown lookup {op}; use {', '.join(_OPS)}, in, isnull")
+                raise ValidationError(key, f"unknown lookup {op}; use {', '.join(_OPS)}, in, isnull, contains, startswith")
             parts.append(f'"{column}" {_OPS[op or "eq"]} ?')
             params.append(_encode(value))
     return (" WHERE " + " AND ".join(parts)) if parts else "", params

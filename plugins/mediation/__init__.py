@@ -47,10 +47,10 @@ def register_roles(register):
 def register_actions(register):
     register(Transition(action="refer", sources={"dispatched", "in_progress"}, target="closed",
                         permission="mediation.refer", scope="assignee", requires={"note"},
-                        name_zh="调解不成移送", name_en="refer (mediation failed)"))  # fmt: skip
+                        name_zh="调解不成移送", name_en="refer (mediation failed)", categories={CATEGORY}))  # fmt: skip
     register(Transition(action="withdraw", sources={"dispatched", "in_progress"}, target="closed",
                         permission="mediation.record", scope="assignee", requires={"note"},
-                        name_zh="撤回调解", name_en="withdraw"))  # fmt: skip
+                        name_zh="撤回调解", name_en="withdraw", categories={CATEGORY}))  # fmt: skip
 
 
 @hookimpl

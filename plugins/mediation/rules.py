@@ -66,7 +66,7 @@ def conflict(platform: Platform, issue_id: int, login: str) -> str | None:
     for p in parties:
         if p["member_login"] == login:
             return f"{login} is a party to this dispute ({p['name']})"
-    reason = _same_person(platform, login, parties)
+    reason = _same_person(platform, login, rows[0], parties)
     if reason:
         return reason
     mine = _households(platform, login)
@@ -88,9 +88,10 @@ def _households(platform: Platform, login: str) -> set[str]:
     }  # fmt: skip
 
 
-def _same_person(platform: Platform, login: str, parties: list[dict[str, Any]]) -> str | None:
+def _same_person(platform: Platform, login: str, dispute: dict[str, Any],
+                 parties: list[dict[str, Any]]) -> str | None:
     """Compare the member's phone and ID number with the parties'. Masked views are
-    compared first, so the full numbers are read (and the read logged) only for a
+    compared first, so the full numbers are read (and the reads logged) only for a
     near match."""
     candidates = [p for p in parties if p["phone"] or p["id_number"]]
     if not candidates:
@@ -106,7 +107,11 @@ def _same_person(platform: Platform, login: str, parties: list[dict[str, Any]]) 
     ]  # fmt: skip
     if not near:
         return None
-    full = platform.members.get(Actor.system(), login, unmask_reason="mediation conflict-of-interest check")
+    reason = "mediation conflict-of-interest check"
+    full = platform.members.get(Actor.system(), login, unmask_reason=reason)
+    table = platform.table("mediation_party").unmasked(platform, Actor.system(), reason, path=dispute["area_path"],
+                                                       what=f"mediation_dispute:{dispute['id']}:parties")
+    near = [table.get(p["id"]) for p in near]
     for p in near:
         if (p["phone"] and p["phone"] == full.phone) or (p["id_number"] and p["id_number"] == full.id_number):
             return f"{login} is a party to this dispute ({p['name']}, same phone or ID number)"

@@ -21,9 +21,8 @@ from gridgov.core import (
     Issue,
     NotFound,
     Platform,
+    Table,
     ValidationError,
-    mask_id_number,
-    mask_phone,
 )
 
 from . import rules
@@ -67,22 +66,23 @@ class MediationService:
 
     # -- rows to records ----------------------------------------------------------------
 
-    def _party(self, row: dict[str, Any], *, unmasked: bool) -> Party:
-        phone, id_number = row["phone"], row["id_number"]
-        if not unmasked:
-            phone, id_number = mask_phone(phone), mask_id_number(id_number)
+    @staticmethod
+    def _party(row: dict[str, Any]) -> Party:
         return Party(id=row["id"], dispute_id=row["dispute_id"], name=row["name"], role=row["role"],
-                     phone=phone, id_number=id_number, member_login=row["member_login"],
+                     phone=row["phone"], id_number=row["id_number"], member_login=row["member_login"],
                      household=row["household"])  # fmt: skip
 
-    def _dispute(self, row: dict[str, Any], *, unmasked: bool = False, parties: bool = True) -> Dispute:
-        found = self.table("party").rows(dispute_id=row["id"], order_by="id") if parties else []
+    def _dispute(self, row: dict[str, Any], *, parties: Table | None = None, with_parties: bool = True) -> Dispute:
+        """A dispute with its parties, read through ``parties`` (the masked table unless an
+        unmasked view is passed)."""
+        table = parties or self.table("party")
+        found = table.rows(dispute_id=row["id"], order_by="id") if with_parties else []
         return Dispute(
             id=row["id"], issue_id=row["issue_id"], kind=row["kind"], area_code=row["area_code"],
             area_path=row["area_path"], summary=row["summary"], status=row["status"],
             level=row["level"], body_org=row["body_org"], mediator=row["mediator"],
             opened_at=_dt(row["opened_at"]), closed_at=_dt(row["closed_at"]),
-            parties=tuple(self._party(p, unmasked=unmasked) for p in found),
+            parties=tuple(self._party(p) for p in found),
         )  # fmt: skip
 
     @staticmethod
@@ -184,9 +184,9 @@ class MediationService:
         row = self._readable_row(actor, dispute_id)
         if unmask_reason is None:
             return self._dispute(row)
-        self.platform.members.unmask_check(actor, unmask_reason)
-        self.platform.log_access(actor, f"mediation_dispute:{dispute_id}:parties", unmask_reason)
-        return self._dispute(row, unmasked=True)
+        parties = self.table("party").unmasked(self.platform, actor, unmask_reason, path=row["area_path"],
+                                               what=f"mediation_dispute:{dispute_id}:parties")
+        return self._dispute(row, parties=parties)
 
     def for_issue(self, actor: Actor, issue_id: int) -> Dispute:
         return self.get(actor, self._row_for_issue(issue_id)["id"])
@@ -249,7 +249,7 @@ class MediationService:
         out = []
         for link in self.table("session_mediator").rows(order_by="at", **where):
             session = self._session(self.table("session").get(link["session_id"]))
-            out.append((session, self._dispute(self.table("dispute").get(session.dispute_id), parties=False)))
+            out.append((session, self._dispute(self.table("dispute").get(session.dispute_id), with_parties=False)))
         return out
 
     # -- mediators and conflicts --------------------------------------------------------

@@ -27,6 +27,7 @@ def m001_disputes(schema: SchemaEditor) -> None:
         pk="id",
         not_null=("dispute_id", "name", "role"),
         references={"dispute_id": "dispute.id"},
+        personal={"phone": "phone", "id_number": "id_number"},
     )  # fmt: skip
     schema.create_index("party", ["dispute_id"])
     schema.create_table(

@@ -242,9 +242,11 @@ def test_a_mediator_who_is_a_party_by_phone_cannot_be_assigned(gridgov_platform,
     with pytest.raises(ValidationError, match="same phone or ID number"):
         service.record_session(gridgov_platform.actor("tj.sx.2"), dispute.id, at=gridgov_clock.now, place="调解室",
                                mediators=["tj.sx.1"])  # fmt: skip
-    # Masked views are compared first: only the near match (tj.sx.1) had its full number read.
+    # Masked views are compared first: only the near match (tj.sx.1) had its full number
+    # read, and the parties' full numbers were read for it; both reads are logged.
     assert [(e["what"], e["reason"]) for e in gridgov_platform.access_log(SYSTEM)] == [
-        ("member:tj.sx.1", "mediation conflict-of-interest check")
+        (f"mediation_dispute:{dispute.id}:parties", "mediation conflict-of-interest check"),
+        ("member:tj.sx.1", "mediation conflict-of-interest check"),
     ]
 
 

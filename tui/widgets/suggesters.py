@@ -58,9 +58,9 @@ class TargetSuggester(Suggester):
         for org in self._nearby:
             if org.code.casefold().startswith(text):
                 return f"{org.code} {org.name}"
-        for org in self.platform.organisations.list(code__like=f"{text}%", limit=1):
+        for org in self.platform.organisations.list(code__startswith=text, limit=1):
             return f"{org.code} {org.name}"
-        for org in self.platform.organisations.list(name__like=f"{text}%", limit=1):
+        for org in self.platform.organisations.list(name__startswith=text, limit=1):
             return f"{org.name} {org.code}"
         return text if member_exists(self.platform, text) else None
 
