@@ -75,7 +75,7 @@ def load_demo(
         raise ValidationError("database", "is not empty; load the demo into a new database (gridgov demo --reset)")
     progress = progress or _quiet
     started = time.perf_counter()
-    world = build_directory(platform, spec, random.Random(seed), progress)
+    world = build_directory(platform, spec, random.Random(seed), progress, places=random.Random(seed + 11))
     if processes is None:
         processes = min(2, os.cpu_count() or 1) if spec.issues >= 50_000 else 1
     _load_issues(platform, world, spec, seed, progress, processes, chunk_size)

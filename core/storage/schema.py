@@ -273,3 +273,13 @@ def m003_queue_order(db: sqlite_utils.Database) -> None:
     db.execute("UPDATE issue SET due_at = '9999-12-31T23:59:59' WHERE due_at IS NULL")
     db.execute("CREATE INDEX issue_due ON issue(due_at)")
     db.execute("CREATE INDEX issue_status_due ON issue(status, due_at)")
+
+
+@CORE()
+def m004_area_geometry(db: sqlite_utils.Database) -> None:
+    """Areas may have a place: a GeoJSON polygon in WGS-84 (JSON text, read into an
+    in-memory spatial index by the area service, so SQLite needs no spatial extension) and
+    the point that stands for the area."""
+    db["area"].add_column("geometry", "TEXT")
+    db["area"].add_column("centroid_lat", "REAL")
+    db["area"].add_column("centroid_lon", "REAL")
