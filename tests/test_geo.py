@@ -73,8 +73,9 @@ def test_the_index_follows_changes_of_the_tree(platform, tmp_path):
     assert areas.spatial_index() is index  # built once, not per point
     areas.update(SYSTEM, "SX02", geometry=box(114.125, 22.66, 114.13, 22.72))
     assert areas.locate(22.70, 114.12).code == "SX"
-    areas.update(SYSTEM, "SX02", geometry=None)
+    kept = areas.update(SYSTEM, "SX02", geometry=None)
     assert areas.locate(22.70, 114.127).code == "SX"
+    assert kept.centroid == pytest.approx((22.69, 114.1275))  # its point stays
     areas.add(SYSTEM, Area(code="BNK02", name="白泥坑社区第02网格", level="grid", parent_code="BNK",
                            geometry=box(114.145, 22.66, 114.16, 22.69)))
     assert areas.locate(22.68, 114.15).code == "BNK02"

@@ -182,11 +182,12 @@ class AreaService(Service):
 
     def update(self, actor: Actor, code: str, *, version: int | None = None, **changes) -> Area:
         """Change an area's name, level, population, households, geometry or centroid
-        (``move`` changes the parent). A new geometry without a centroid gets a new one."""
+        (``move`` changes the parent). A new geometry without a centroid gets a new one; an
+        area whose geometry is removed keeps its point."""
         actor.require("area.manage")
         if "parent_code" in changes or "path" in changes or "code" in changes:
             raise ValidationError("parent_code", "use move() to change an area's place in the tree")
-        if "geometry" in changes and "centroid_lat" not in changes and "centroid_lon" not in changes:
+        if changes.get("geometry") is not None and "centroid_lat" not in changes and "centroid_lon" not in changes:
             changes = {**changes, "centroid_lat": None, "centroid_lon": None}
         current = self.get(code)
         updated = attrs.evolve(current, **changes)
