@@ -2,10 +2,10 @@
 
 Three scales (:data:`~gridgov.core.demo_scales.SCALES`): ``small`` loads in seconds,
 ``district`` follows Suyu's figures, ``longgang`` Longgang's. The directory is generated
-first (:mod:`.demo_directory`), then a year of cases simulated with the workflow's own
-functions (:mod:`.demo_issues`) and written through the store's bulk paths, then each
-plugin adds its records through the ``load_demo_data`` hook. The same seed gives the
-same database.
+first (:mod:`.demo_directory`, the areas' polygons by :mod:`.demo_geometry`), then a year of
+cases simulated with the workflow's own functions (:mod:`.demo_issues`) and written through
+the store's bulk paths, then each plugin adds its records through the ``load_demo_data``
+hook. The same seed gives the same database.
 """
 
 from __future__ import annotations

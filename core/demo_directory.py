@@ -108,7 +108,7 @@ class DirectoryBuilder:
         self.platform = platform
         self.scale = scale
         self.rng = rng
-        # Polygons draw from their own generator, so adding them left every other record as it was.
+        # Polygons draw from their own generator, so they shift no other record's draws.
         self.places = places or random.Random(f"{scale.name} places")
         self.progress = progress
         self.areas: list[Area] = []

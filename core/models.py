@@ -123,7 +123,7 @@ class Area:
         if self.parent_code == self.code:
             raise ValidationError("parent_code", f"area {self.code} cannot be its own parent")
         if (self.centroid_lat is None) != (self.centroid_lon is None):
-            given, missing = ("centroid_lat", "centroid_lon") if self.centroid_lon is None else ("centroid_lon", "centroid_lat")
+            missing, given = ("centroid_lon", "centroid_lat") if self.centroid_lon is None else ("centroid_lat", "centroid_lon")
             raise ValidationError(missing, f"is required with {given}")
         if self.geometry is not None and self.centroid_lat is None:
             lat, lon = label_point(self.geometry)
