@@ -32,6 +32,7 @@ def bench_commands(quick: bool, tui_db: Path | None) -> dict[str, list[str]]:
         "report_one_issue": ["report_bench.py", "--cases", "100" if quick else "300"],
         "queue_and_metrics_scaling": ["queue_bench.py", "--sizes", sizes],
         "event_replay": ["replay_bench.py", "--issues", "10000", "--sample", "1000" if quick else "3000"],
+        "area_geometry": ["geo_bench.py", "--points", "5000" if quick else "20000"],
     }
     if (BENCH / "import_members.py").exists():
         commands["import_members"] = ["import_members.py", *(["--rows", "20000"] if quick else [])]

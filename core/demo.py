@@ -2,10 +2,10 @@
 
 Three scales (:data:`~gridgov.core.demo_scales.SCALES`): ``small`` loads in seconds,
 ``district`` follows Suyu's figures, ``longgang`` Longgang's. The directory is generated
-first (:mod:`.demo_directory`), then a year of cases simulated with the workflow's own
-functions (:mod:`.demo_issues`) and written through the store's bulk paths, then each
-plugin adds its records through the ``load_demo_data`` hook. The same seed gives the
-same database.
+first (:mod:`.demo_directory`, the areas' polygons by :mod:`.demo_geometry`), then a year of
+cases simulated with the workflow's own functions (:mod:`.demo_issues`) and written through
+the store's bulk paths, then each plugin adds its records through the ``load_demo_data``
+hook. The same seed gives the same database.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def load_demo(
         raise ValidationError("database", "is not empty; load the demo into a new database (gridgov demo --reset)")
     progress = progress or _quiet
     started = time.perf_counter()
-    world = build_directory(platform, spec, random.Random(seed), progress)
+    world = build_directory(platform, spec, random.Random(seed), progress, places=random.Random(seed + 11))
     if processes is None:
         processes = min(2, os.cpu_count() or 1) if spec.issues >= 50_000 else 1
     _load_issues(platform, world, spec, seed, progress, processes, chunk_size)

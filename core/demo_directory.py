@@ -19,6 +19,7 @@ import attrs
 from . import demo_vocabulary as vocab
 from .access import Actor
 from .converter import to_row
+from .demo_geometry import OUTLINES, place_areas
 from .demo_scales import DEMO_DAYS, DEMO_END, Scale
 from .models import Area, DualRegistration, Member, Organisation, Pairing, RoleAssignment
 
@@ -102,10 +103,13 @@ def _split(total: int, parts: int, rng: random.Random, spread: float = 0.4) -> l
 class DirectoryBuilder:
     """Builds and writes the directory of one demo deployment."""
 
-    def __init__(self, platform, scale: Scale, rng: random.Random, progress: Progress) -> None:
+    def __init__(self, platform, scale: Scale, rng: random.Random, progress: Progress,
+                 places: random.Random | None = None) -> None:
         self.platform = platform
         self.scale = scale
         self.rng = rng
+        # Polygons draw from their own generator, so they shift no other record's draws.
+        self.places = places or random.Random(f"{scale.name} places")
         self.progress = progress
         self.areas: list[Area] = []
         self.orgs: list[Organisation] = []
@@ -195,6 +199,9 @@ class DirectoryBuilder:
                         for b in range(n_build)
                     ]
                 c_index += 1
+        outline = OUTLINES.get(s.name)
+        if outline is not None:
+            self.areas = place_areas(self.areas, outline, self.places, levels=s.levels, handling_level=s.handling_level)
         self.progress("areas", len(self.areas), len(self.areas))
 
     # -- organisations ------------------------------------------------------------------
@@ -434,6 +441,7 @@ class DirectoryBuilder:
                 paths[area.code], levels[area.code] = prepared.path, prepared.level
                 rows.append(to_row(prepared))
             store.insert_many("area", rows)
+            platform.areas.forget()
             self.paths, self.levels_of = paths, levels
             for table, records in (("organisation", self.orgs), ("member", self.members),
                                    ("role_assignment", self.assignments), ("pairing", self.pairings),
@@ -461,9 +469,11 @@ def spot(rng: random.Random) -> str:
     return rng.choice(_SPOTS)
 
 
-def build_directory(platform, scale: Scale, rng: random.Random, progress: Progress) -> World:
-    """Generate and write the directory; returns the world the issues are simulated in."""
-    builder = DirectoryBuilder(platform, scale, rng, progress)
+def build_directory(platform, scale: Scale, rng: random.Random, progress: Progress,
+                    places: random.Random | None = None) -> World:
+    """Generate and write the directory; returns the world the issues are simulated in.
+    ``places`` draws the areas' polygons (default: seeded by the scale's name)."""
+    builder = DirectoryBuilder(platform, scale, rng, progress, places)
     builder.build_tree()
     builder.build_orgs()
     builder.build_people()

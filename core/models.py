@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from .errors import ValidationError
+from .geo import geometry_problem, label_point, point_problem
 from .identifiers import uscc_problem
 from .timezone import instant
 from .validators import (
@@ -91,9 +92,31 @@ def _dates_in_order(start: str, end: str) -> Callable[[Any], None]:
     return check
 
 
+def _valid_geometry(_inst: Any, attribute: attrs.Attribute, value: dict[str, Any] | None) -> None:
+    if value is not None:
+        _check(attribute.name, geometry_problem(value))
+
+
+def _valid_degrees(_inst: Any, attribute: attrs.Attribute, value: float | None) -> None:
+    if value is not None:
+        _check(attribute.name, point_problem(attribute.name, value))
+
+
+def _as_float(value: Any) -> Any:
+    """Whole numbers from JSON or CSV (``22``) become floats; anything else is left for the
+    validator to judge."""
+    return float(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 @attrs.frozen(kw_only=True)
 class Area:
-    """A node of the area tree. ``path`` is the materialised path of codes, e.g. ``/LG/PH/``."""
+    """A node of the area tree. ``path`` is the materialised path of codes, e.g. ``/LG/PH/``.
+
+    ``geometry`` is an optional GeoJSON Polygon or MultiPolygon in WGS-84 (positions are
+    ``[longitude, latitude]``); ``centroid_lat``/``centroid_lon`` is the point that stands
+    for the area (a building has only this point). Without a centroid, an area with a
+    geometry gets :func:`~gridgov.core.geo.label_point` of it: a point inside the area.
+    """
 
     code: str = attrs.field(validator=valid_code)
     name: str = attrs.field(validator=valid_text(100))
@@ -102,11 +125,26 @@ class Area:
     path: str = ""
     population: int | None = attrs.field(default=None, validator=valid_count)
     households: int | None = attrs.field(default=None, validator=valid_count)
+    geometry: dict[str, Any] | None = attrs.field(default=None, validator=_valid_geometry)
+    centroid_lat: float | None = attrs.field(default=None, converter=_as_float, validator=_valid_degrees)
+    centroid_lon: float | None = attrs.field(default=None, converter=_as_float, validator=_valid_degrees)
     version: int = 1
 
     def __attrs_post_init__(self) -> None:
         if self.parent_code == self.code:
             raise ValidationError("parent_code", f"area {self.code} cannot be its own parent")
+        if (self.centroid_lat is None) != (self.centroid_lon is None):
+            missing, given = ("centroid_lon", "centroid_lat") if self.centroid_lon is None else ("centroid_lat", "centroid_lon")
+            raise ValidationError(missing, f"is required with {given}")
+        if self.geometry is not None and self.centroid_lat is None:
+            lat, lon = label_point(self.geometry)
+            object.__setattr__(self, "centroid_lat", lat)  # the attrs way to fill in a frozen field
+            object.__setattr__(self, "centroid_lon", lon)
+
+    @property
+    def centroid(self) -> tuple[float, float] | None:
+        """``(lat, lon)`` of the area's point, or None."""
+        return None if self.centroid_lat is None else (self.centroid_lat, self.centroid_lon)
 
     @property
     def depth(self) -> int:

@@ -3,6 +3,18 @@
 One district, one subdistrict, two communities, three grids with buildings, the
 organisations a case needs (agencies, a police station, a property company, party
 branches paired with the grids, two enterprises) and one member for each core post.
+
+The areas are rectangles near Pinghu (WGS-84), drawn so every case of locating a point
+happens: the grids tile 山厦 (SX01 | SX02, sharing the meridian 114.115), 白泥坑's one grid
+covers only its western half, and the subdistrict covers only the district's north::
+
+    22.72 +------+------+------+------+------------+
+          | SX01 | SX02 |BNK01 | BNK  |            |
+          |      |      |      |      |     LG     |
+    22.66 +------+------+------+------+            |
+          |              LG                        |
+    22.64 +----------------------------------------+
+       114.10 114.115 114.13 114.145 114.16     114.20
 """
 
 from __future__ import annotations
@@ -27,6 +39,31 @@ AREAS = (
     ("SX02-B1", "1栋", "building", "SX02"),
     ("BNK01-B1", "1栋", "building", "BNK01"),
 )
+
+
+
+def _box(west: float, south: float, east: float, north: float) -> dict:
+    """A GeoJSON rectangle, its ring counter-clockwise as RFC 7946 asks."""
+    return {"type": "Polygon",
+            "coordinates": [[[west, south], [east, south], [east, north], [west, north], [west, south]]]}
+
+
+GEOMETRIES = {
+    "LG": _box(114.10, 22.64, 114.20, 22.72),
+    "PH": _box(114.10, 22.66, 114.16, 22.72),
+    "SX": _box(114.10, 22.66, 114.13, 22.72),
+    "BNK": _box(114.13, 22.66, 114.16, 22.72),
+    "SX01": _box(114.10, 22.66, 114.115, 22.72),
+    "SX02": _box(114.115, 22.66, 114.13, 22.72),
+    "BNK01": _box(114.13, 22.66, 114.145, 22.72),
+}
+# Buildings are points (lat, lon) inside their grids.
+POINTS = {
+    "SX01-B1": (22.69, 114.105),
+    "SX01-B2": (22.70, 114.11),
+    "SX02-B1": (22.69, 114.12),
+    "BNK01-B1": (22.69, 114.14),
+}
 
 ORGANISATIONS = (
     dict(code="ZJJ", name="区住房和建设局", kind="agency", area_code="LG"),
@@ -71,7 +108,9 @@ def build(platform: Platform) -> dict[str, Actor]:
     system = Actor.system()
     with platform.transaction():
         for code, name, level, parent in AREAS:
-            platform.areas.add(system, Area(code=code, name=name, level=level, parent_code=parent))
+            lat, lon = POINTS.get(code, (None, None))
+            platform.areas.add(system, Area(code=code, name=name, level=level, parent_code=parent,
+                                            geometry=GEOMETRIES.get(code), centroid_lat=lat, centroid_lon=lon))
         for org in ORGANISATIONS:
             platform.organisations.add(system, Organisation(**org))
         for i, (login, name, org, post, area, scope_org) in enumerate(MEMBERS):

@@ -11,7 +11,7 @@ GUIDE = Path(__file__).resolve().parent.parent / "docs" / "embedding.md"
 BLOCK = re.compile(r"^```python\n(.*?)^```$", re.S | re.M)
 SECTIONS = (
     "Open a platform", "The services", "Actors and scopes", "Reporting and acting", "Personal data",
-    "Metrics", "Events: subscribing to changes", "Time", "Deadlines (SLA) from TOML", "Errors",
+    "Metrics", "Events: subscribing to changes", "Time", "Deadlines (SLA) from TOML", "Areas with geometry", "Errors",
     "Transactions", "Threads and processes",
 )  # fmt: skip
 

@@ -11,6 +11,7 @@ _MODULES = (
     "init_cmd",      # gridgov init
     "issue_cmds",    # gridgov issue report|list|show|act|categories
     "member_cmds",   # gridgov member list|show
+    "area_cmds",     # gridgov area locate
     "stats_cmd",     # gridgov stats
     "transfer_cmds", # gridgov import / export
     "plugin_cmds",   # gridgov plugins, gridgov plugin new

@@ -9,7 +9,9 @@ import attrs
 from ..access import Actor
 from ..converter import from_dict, to_row
 from ..errors import NotFound, ValidationError
+from ..geo import check_point
 from ..models import DEFAULT_LEVELS, Area
+from .area_index import AreaIndex
 from .base import Service
 
 
@@ -22,6 +24,7 @@ class AreaService(Service):
         self._paths: dict[str, str] = {}
         self._cache: dict[str, Area] = {}
         self._seen_version: str | None = None
+        self._index: AreaIndex | None = None
 
     def forget(self) -> None:
         """Drop cached areas. Reporting reads an area and its ancestors on every case, so
@@ -29,6 +32,7 @@ class AreaService(Service):
         directory version, and :meth:`fresh` drops the caches when it moved."""
         self._paths.clear()
         self._cache.clear()
+        self._index = None
         self.platform.issues.forget()
         self._seen_version = self.store.directory_version()
 
@@ -142,6 +146,31 @@ class AreaService(Service):
             rows += [r for r in more if r["code"] not in seen][: limit - len(rows)]
         return [from_dict(Area, r) for r in rows]
 
+    # -- places -------------------------------------------------------------------------
+
+    def spatial_index(self) -> AreaIndex:
+        """The polygons of the areas that have one, built on first use and kept until
+        :meth:`forget` (a Longgang-sized tree takes a fraction of a second to index)."""
+        if self._index is None:
+            self._index = AreaIndex(self.store.select("area", geometry__isnull=False, order_by="code"))
+        return self._index
+
+    def locate(self, lat: float, lon: float) -> Area | None:
+        """The deepest area whose polygon holds the WGS-84 point, or None outside them all.
+
+        A point on a shared border goes to the area with the lowest code. Areas are public,
+        so no actor is needed. GCJ-02 or BD-09 points (AMap, Tencent, Baidu) must be
+        converted first (:mod:`gridgov.core.geo`).
+        """
+        lat, lon = check_point(lat, lon)
+        code = self.spatial_index().locate(lat, lon)
+        return None if code is None else self.get(code)
+
+    def locate_path(self, lat: float, lon: float) -> list[Area]:
+        """:meth:`locate` with the area's ancestors, top first (empty outside every area)."""
+        found = self.locate(lat, lon)
+        return [] if found is None else list(reversed(self.ancestors(found.code)))
+
     # -- writing ------------------------------------------------------------------------
 
     def prepare(self, area: Area, *, known_paths: dict[str, str] | None = None,
@@ -186,13 +215,16 @@ class AreaService(Service):
         return area
 
     def update(self, actor: Actor, code: str, *, version: int | None = None, **changes) -> Area:
-        """Change an area's name, level, population or households (``move`` changes the parent).
-
-        ``version`` is the one the caller saw; a change made since raises StaleUpdate."""
+        """Change an area's name, level, population, households, geometry or centroid
+        (``move`` changes the parent). A new geometry without a centroid gets a new one; an
+        area whose geometry is removed keeps its point. ``version`` is the one the caller
+        saw; a change made since raises StaleUpdate."""
         current = self.require_exists(code, "code")
         self.require_manage(actor, code)
         if "parent_code" in changes or "path" in changes or "code" in changes:
             raise ValidationError("parent_code", "use move() to change an area's place in the tree")
+        if changes.get("geometry") is not None and "centroid_lat" not in changes and "centroid_lon" not in changes:
+            changes = {**changes, "centroid_lat": None, "centroid_lon": None}
         updated = attrs.evolve(current, **changes)
         self.prepare(updated)
         with self.store.write():

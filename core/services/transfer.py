@@ -155,6 +155,8 @@ class TransferService(Service):
                     self.store.insert_many(table, chunk)
                     written += len(chunk)
                     tick(len(located) + written, total)
+        if spec.table == "area":
+            self.platform.areas.forget()
         return len(records)
 
     # -- lookups ------------------------------------------------------------------------

@@ -174,6 +174,11 @@ def _value(kind: type, field: str, value: Any) -> Any:
                 return int(text)
             except ValueError:
                 raise ValidationError(field, f"{value!r} is not a whole number") from None
+        if kind is float:
+            try:
+                return float(text)
+            except ValueError:
+                raise ValidationError(field, f"{value!r} is not a number") from None
         if kind is dict:
             try:
                 value = json.loads(text)

@@ -366,3 +366,13 @@ def m005_plugin_failures(db: sqlite_utils.Database) -> None:
         not_null={"at", "plugin", "hook", "error"},
     )
     db["plugin_failure"].create_index(["at"])
+
+
+@CORE()
+def m006_area_geometry(db: sqlite_utils.Database) -> None:
+    """Areas may have a place: a GeoJSON polygon in WGS-84 (JSON text, read into an
+    in-memory spatial index by the area service, so SQLite needs no spatial extension) and
+    the point that stands for the area."""
+    db["area"].add_column("geometry", "TEXT")
+    db["area"].add_column("centroid_lat", "REAL")
+    db["area"].add_column("centroid_lon", "REAL")
