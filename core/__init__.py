@@ -27,6 +27,7 @@ from .identifiers import (  # noqa: E402
     phone_problem,
     uscc_problem,
 )
+from .lifecycle import Lifecycle, Move, Step  # noqa: E402
 from .models import (  # noqa: E402
     DEFAULT_LEVELS,
     ORGANISATION_KINDS,
@@ -64,9 +65,9 @@ __all__ = [
     "DEFAULT_LEVELS", "DEFAULT_PLUGINS", "LOOKUPS", "OPEN_STATES", "UTC", "ORGANISATION_KINDS", "PAIRING_KINDS",
     "PRIORITIES", "RATINGS", "STATES", "TERMINAL_STATES",
     "AccessDenied", "AccessLogEntry", "Actor", "Area", "Category", "DualRegistration", "Event",
-    "Grant", "GridgovError", "Issue", "Member", "MetricSpec", "Metrics", "Migrations", "NotFound",
+    "Grant", "GridgovError", "Issue", "Lifecycle", "Member", "MetricSpec", "Metrics", "Migrations", "Move", "NotFound",
     "Organisation", "Pairing", "PaletteCommand", "Platform", "PluginError", "PluginHost", "Role",
-    "RoleAssignment", "Route", "SchemaEditor", "ScreenSpec", "SlaBook", "SlaRule", "StaleUpdate",
+    "RoleAssignment", "Route", "SchemaEditor", "ScreenSpec", "SlaBook", "SlaRule", "StaleUpdate", "Step",
     "Table", "TableSpec", "Transition", "TransitionRefused", "ValidationError", "WorkCalendar", "DeploymentTime",
     "all_of", "any_of", "instant",
     "default_db_path", "from_dict", "hookimpl", "id_number_problem", "make_id_number",

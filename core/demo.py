@@ -10,6 +10,7 @@ hook. The same seed gives the same database.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import random
 import time
@@ -20,7 +21,7 @@ import attrs
 
 from .demo_directory import World, build_directory
 from .demo_issues import Setup, daily_counts, plan_chunks, simulate_all
-from .demo_scales import DEMO_END, SCALES, Scale
+from .demo_scales import DEMO_DAYS, DEMO_END, SCALES, Scale
 from .errors import ValidationError
 
 __all__ = ["DEFAULT_SEED", "DEMO_END", "SCALES", "DemoLogin", "DemoSummary", "demo_logins", "load_demo"]
@@ -84,6 +85,8 @@ def load_demo(
     # seed gives the same database whatever the wall clock says.
     clock = platform._clock
     platform.set_clock(lambda: DEMO_END)
+    platform.store.set_setting("demo_period", {"start": (DEMO_END - dt.timedelta(days=DEMO_DAYS)).isoformat(),
+                                               "end": DEMO_END.isoformat()})
     try:
         platform.hooks.call("load_demo_data", platform=platform, scale=scale, rng=random.Random(seed + 1),
                             progress=progress)

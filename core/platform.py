@@ -16,6 +16,7 @@ from typing import Any
 import platformdirs
 
 from .access import AUDIT, Actor, Role
+from .config import load_config
 from .errors import AccessDenied, PluginError, ValidationError
 from .models import Issue
 from .plugins import PluginHost
@@ -61,9 +62,11 @@ class Platform:
         sla: SlaBook | None = None,
         synchronous: str = "FULL",
         migrate: bool = True,
+        config: str | Path | dict[str, Any] | None = None,
     ) -> None:
         self.path = Path(path) if path not in (None, ":memory:") else (default_db_path() if path is None else ":memory:")
         self.store = Store(connect(self.path, synchronous=synchronous))
+        self.config = load_config(config)
         self.hooks = hooks if hooks is not None else PluginHost()
         self._clock = clock or utc_now
         self.categories: dict[str, Category] = {}
@@ -247,6 +250,19 @@ class Platform:
         """Run one plugin's hook in a savepoint, so its failure undoes only its writes."""
         with self.store.write(savepoint=True):
             yield
+
+    def demo_period(self) -> tuple[dt.datetime, dt.datetime] | None:
+        """The period a demo deployment simulates (start, end), or None outside a demo.
+        Plugins' ``load_demo_data`` keeps every record inside it, so all demo data lies on
+        one timeline; ``platform.now()`` is its end while the hook runs."""
+        period = self.store.setting("demo_period")
+        if not period:
+            return None
+        return dt.datetime.fromisoformat(period["start"]), dt.datetime.fromisoformat(period["end"])
+
+    def plugin_settings(self, plugin: str) -> dict[str, Any]:
+        """The plugin's ``[plugins.NAME]`` table of the configuration file ({} if none)."""
+        return dict(self.config.get("plugins", {}).get(plugin, {}))
 
     # -- scope of the whole deployment ---------------------------------------------------
 

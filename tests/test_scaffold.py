@@ -66,7 +66,7 @@ def test_scaffolded_plugin_installs_runs_and_passes_its_tests(tmp_path):
     assert demoext == {
         "name": "demoext", "module": "gridgov_demoext", "version": "0.1.0", "builtin": False,
         "hooks": ["register_categories", "register_cli_commands", "register_migrations", "register_screens"],
-        "categories": ["demoext.example"], "tables": ["demoext_note"],
+        "categories": ["demoext.example"], "tables": ["demoext_note"], "settings": {},
     }
     assert listed["failures"] == []
 

@@ -13,6 +13,7 @@ import sys
 import click
 
 from ..errors import GridgovError
+from .commands_api import CommandContext, command
 from .context import AppContext, get_platform, pass_app
 from .output import (
     as_option,
@@ -26,7 +27,7 @@ from .output import (
 )
 
 __all__ = [
-    "AppContext", "as_option", "cli", "echo_json", "fields_block", "get_platform", "main", "parse_day", "pass_app",
+    "AppContext", "CommandContext", "as_option", "cli", "command", "echo_json", "fields_block", "get_platform", "main", "parse_day", "pass_app",
     "printable", "reports_errors", "resolve_actor", "table",
 ]  # fmt: skip
 
@@ -36,11 +37,14 @@ __all__ = [
               help="Database file (default: $GRIDGOV_DB, then the user data directory).")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
               help="Language of messages and the terminal UI (default: from the locale).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), envvar="GRIDGOV_CONFIG",
+              help="Configuration file with plugin settings (default: $GRIDGOV_CONFIG, then "
+                   "config.toml in the user's configuration directory).")
 @click.version_option(package_name="gridgov")
 @click.pass_context
-def cli(ctx: click.Context, db_path: str | None, lang: str | None) -> None:
+def cli(ctx: click.Context, db_path: str | None, lang: str | None, config_path: str | None) -> None:
     """gridgov: grid governance, from a resident's request to a rated, closed case."""
-    ctx.obj = AppContext(db_path=db_path, lang=lang)
+    ctx.obj = AppContext(db_path=db_path, lang=lang, config=config_path)
     ctx.call_on_close(ctx.obj.close)
 
 

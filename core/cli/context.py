@@ -31,8 +31,9 @@ def detect_lang() -> str:
 class AppContext:
     startup_failures: ClassVar[list] = []
 
-    def __init__(self, db_path: str | None, lang: str | None) -> None:
+    def __init__(self, db_path: str | None, lang: str | None, config: str | None = None) -> None:
         self.db_path = db_path
+        self.config = config
         self.lang = lang or detect_lang()
         self._platform: Platform | None = None
         self._shown_failures = 0
@@ -40,7 +41,7 @@ class AppContext:
     @property
     def platform(self) -> Platform:
         if self._platform is None:
-            self._platform = Platform(self.db_path)
+            self._platform = Platform(self.db_path, config=self.config)
             from .output import set_display_zone
 
             set_display_zone(self._platform.zone)

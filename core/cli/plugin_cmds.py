@@ -34,6 +34,7 @@ def describe_plugins(platform: Platform, *, include_builtin: bool, extra_failure
             "hooks": list(info.hooks),
             "categories": sorted(categories.get(info.name, [])),
             "tables": sorted(tables.get(info.name, [])),
+            "settings": platform.plugin_settings(info.name),
         }
         for info in platform.hooks.plugins(include_builtin=include_builtin)
     ]

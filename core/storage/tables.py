@@ -267,6 +267,8 @@ class Table:
         types = spec.columns
         self._json = frozenset(c for c, t in types.items() if t == "json")
         self._bool = frozenset(c for c, t in types.items() if t == "bool")
+        self._instants = frozenset(c for c, t in types.items() if t == "datetime")
+        self._days = frozenset(c for c, t in types.items() if t == "date")
 
     # -- checking -------------------------------------------------------------------------
 
@@ -284,11 +286,18 @@ class Table:
     # -- reading --------------------------------------------------------------------------
 
     def _decode(self, row: dict[str, Any]) -> dict[str, Any]:
-        """Rows come back as they went in: json columns parsed, bool columns as bools;
-        personal columns masked unless this is an :meth:`unmasked` view."""
+        """Rows come back as they went in: json columns parsed, bool columns as bools,
+        datetime columns as aware UTC datetimes and date columns as dates (the same on
+        every engine); personal columns masked unless this is an :meth:`unmasked` view."""
         for column in self._json:
             if isinstance(row.get(column), str):
                 row[column] = json.loads(row[column])
+        for column in self._instants:
+            if isinstance(row.get(column), str):
+                row[column] = dt.datetime.fromisoformat(row[column])
+        for column in self._days:
+            if isinstance(row.get(column), str):
+                row[column] = dt.date.fromisoformat(row[column][:10])
         for column in self._bool:
             if row.get(column) is not None:
                 row[column] = bool(row[column])

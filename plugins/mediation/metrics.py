@@ -108,7 +108,7 @@ def compute(platform: Platform, actor: Actor, area: str | None = None, since: dt
             performed, deadline = row["performed_on"], row["perform_by"]
             if performed and deadline and performed <= deadline:
                 on_time += 1
-            if performed or (deadline and deadline < today.isoformat()):
+            if performed or (deadline and deadline < today):
                 due += 1
     agreements = counts["agreement"]
     return MediationStats(

@@ -280,7 +280,7 @@ class MediationService:
         session = Session(dispute_id=dispute_id, at=at, place=place, mediators=tuple(dict.fromkeys(mediators)),
                           attendees=tuple(attendees), notes=notes, recorded_by=actor.login)  # fmt: skip
         if self.platform.time.day_of(at) < self.platform.time.day_of(_dt(row["opened_at"])):
-            raise ValidationError("at", f"{self.platform.time.local(at):%Y-%m-%d} is before the dispute was received ({row['opened_at'][:10]})")
+            raise ValidationError("at", f"{self.platform.time.local(at):%Y-%m-%d} is before the dispute was received ({self.platform.time.local(_dt(row['opened_at'])):%Y-%m-%d})")
         for login in session.mediators:
             if not self.is_mediator(login, self.platform.time.day_of(at)):
                 raise ValidationError("mediators", f"{login} does not hold the mediator post")
