@@ -89,6 +89,15 @@ class DatabaseBusy(GridgovError):
                          "nothing was changed, try again")
 
 
+class WriteConflict(GridgovError):
+    """Two writers waited on each other (PostgreSQL broke the deadlock by ending this one)."""
+
+    exit_code = 6
+
+    def __init__(self) -> None:
+        super().__init__("another writer changed the same records at the same moment; nothing was changed, try again")
+
+
 class PluginError(GridgovError):
     """A plugin failed to load or raised in a hook."""
 

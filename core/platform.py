@@ -29,16 +29,17 @@ from .services.organisations import OrganisationService
 from .services.pairings import PairingService
 from .services.transfer import TransferService
 from .sla import SlaBook
-from .storage import Migrations, Store, Table, connect
+from .storage import Migrations, Store, Table, is_postgres_url, open_engine
 from .timezone import DEFAULT_ZONE, DeploymentTime, instant, utc_now
 from .workflow import Transition
 
 
-def default_db_path() -> Path:
-    """``$GRIDGOV_DB``, else ``gridgov.db`` in the user's data directory."""
+def default_db_path() -> str | Path:
+    """``$GRIDGOV_DB`` (a file path or a ``postgresql://`` URL), else ``gridgov.db`` in the
+    user's data directory."""
     env = os.environ.get("GRIDGOV_DB")
     if env:
-        return Path(env)
+        return env if is_postgres_url(env) else Path(env)
     return Path(platformdirs.user_data_dir("gridgov")) / "gridgov.db"
 
 
@@ -64,8 +65,11 @@ class Platform:
         migrate: bool = True,
         config: str | Path | dict[str, Any] | None = None,
     ) -> None:
-        self.path = Path(path) if path not in (None, ":memory:") else (default_db_path() if path is None else ":memory:")
-        self.store = Store(connect(self.path, synchronous=synchronous))
+        if is_postgres_url(path):
+            self.path: str | Path = str(path)
+        else:
+            self.path = Path(path) if path not in (None, ":memory:") else (default_db_path() if path is None else ":memory:")
+        self.store = Store(open_engine(self.path, synchronous=synchronous))
         self.config = load_config(config)
         self.hooks = hooks if hooks is not None else PluginHost()
         self._clock = clock or utc_now

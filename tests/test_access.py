@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
 from gridgov.core import (
@@ -14,6 +13,7 @@ from gridgov.core import (
     ValidationError,
     make_id_number,
 )
+from gridgov.core.storage.errors import IntegrityProblem
 from gridgov.core.testing import local_time
 
 ID_NUMBER = make_id_number("440307", dt.date(1985, 6, 15), 42)
@@ -115,11 +115,11 @@ def test_access_log_refuses_update_and_delete(gridgov_platform, gridgov_actors, 
         platform.store.update("access_log", entry["id"], {"reason": "改掉"})
     with pytest.raises(ValidationError, match="append-only"):
         platform.store.delete("access_log", entry["id"])
-    conn = platform.store.db.conn
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        conn.execute("UPDATE access_log SET actor = 'nobody'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-        conn.execute("DELETE FROM access_log")
+    sql = platform.store.sql
+    with pytest.raises(IntegrityProblem, match="append-only"):
+        sql.execute("UPDATE access_log SET actor = 'nobody'")
+    with pytest.raises(IntegrityProblem, match="append-only"):
+        sql.execute("DELETE FROM access_log")
     assert platform.access_log(gridgov_actors["admin"]) == [entry]
 
 

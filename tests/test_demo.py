@@ -35,7 +35,7 @@ def _table(platform, name: str) -> list[dict]:
 
 def test_small_demo_has_cases_in_every_state(small):
     platform, _ = small
-    found = {row[0] for row in platform.store.db.execute("SELECT DISTINCT status FROM issue")}
+    found = {row[0] for row in platform.store.sql.execute("SELECT DISTINCT status FROM issue")}
     assert found == set(STATES)
 
 
@@ -56,7 +56,7 @@ def test_small_demo_follows_its_scale(small):
 
 def test_every_demo_case_replays_to_its_row(small):
     platform, _ = small
-    ids = [row[0] for row in platform.store.db.execute("SELECT id FROM issue")]
+    ids = [row[0] for row in platform.store.sql.execute("SELECT id FROM issue")]
     for issue_id in random.Random(3).sample(ids, 120):
         expected = issue_row(platform.issues.replay(Actor.system(), issue_id, unmask_reason="integrity check"))
         stored = platform.store.issue_row(issue_id)
@@ -80,7 +80,7 @@ def test_demo_metrics_look_like_a_real_district(small):
 
 def test_demo_uses_plugin_categories_when_their_plugins_are_loaded(small):
     platform, _ = small
-    used = {r[0] for r in platform.store.db.execute("SELECT DISTINCT category FROM issue").fetchall()}
+    used = {r[0] for r in platform.store.sql.execute("SELECT DISTINCT category FROM issue").fetchall()}
     for code in ("mediation.dispute", "finance.financing_need", "hr.policy_question"):
         if code in platform.categories:
             assert code in used
@@ -184,5 +184,5 @@ def test_district_demo_follows_suyu(gridgov_make_platform):
     assert "first_secretary" in platform.actor("demo_first_secretary").posts
     assert platform.pairings.count(kind="agency_compound") == 87
     assert platform.pairings.count(kind="member_household") == 362
-    handling = {r[0] for r in platform.store.db.execute("SELECT DISTINCT level FROM issue").fetchall()}
+    handling = {r[0] for r in platform.store.sql.execute("SELECT DISTINCT level FROM issue").fetchall()}
     assert "compound" in handling and "grid" not in handling

@@ -305,14 +305,14 @@ def test_org_and_member_metrics(scripted):
 def test_rebuild_counters_gives_the_same_counters(scripted):
     store = scripted.platform.store
     query = "SELECT * FROM metric_daily ORDER BY area_code, day"
-    before = list(store.db.execute(query))
+    before = list(store.sql.execute(query))
     assert len(before) > 20
     cohorts = "SELECT * FROM metric_cohort ORDER BY area_code, day"
-    cohorts_before = list(store.db.execute(cohorts))
+    cohorts_before = list(store.sql.execute(cohorts))
     assert len(cohorts_before) > 20
     scripted.platform.metrics.rebuild_counters(Actor.system())
-    assert list(store.db.execute(query)) == before
-    assert list(store.db.execute(cohorts)) == cohorts_before
+    assert list(store.sql.execute(query)) == before
+    assert list(store.sql.execute(cohorts)) == cohorts_before
     assert_matches(scripted.platform.metrics.for_area(Actor.system(), "LG"), scripted.log, area="LG")
 
 

@@ -10,6 +10,7 @@ import pytest
 from gridgov.core import Actor, Platform, PluginHost, ValidationError, sample
 from gridgov.core.storage import connect
 from gridgov.core.storage.connection import BUSY_TIMEOUT_MS
+from gridgov.core.storage.errors import IntegrityProblem
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def gridgov_platform(gridgov_make_platform):
 
 def _pragma(platform_or_db, name):
     db = getattr(platform_or_db, "store", None)
-    db = db.db if db is not None else platform_or_db
+    db = db.sql if db is not None else platform_or_db
     return db.execute(f"PRAGMA {name}").fetchone()[0]
 
 
@@ -52,7 +53,7 @@ def _issue_with_events(platform, actors):
 
 def test_issue_event_refuses_update_and_delete(gridgov_platform, gridgov_actors):
     issue = _issue_with_events(gridgov_platform, gridgov_actors)
-    conn = gridgov_platform.store.db.conn
+    sql_engine = gridgov_platform.store.sql
     before = gridgov_platform.store.events(issue.id)
     assert [e["action"] for e in before] == ["report", "register"]
     for sql in (
@@ -61,8 +62,8 @@ def test_issue_event_refuses_update_and_delete(gridgov_platform, gridgov_actors)
         "DELETE FROM issue_event",
         f"DELETE FROM issue_event WHERE issue_id = {issue.id} AND seq = 2",
     ):
-        with pytest.raises(sqlite3.IntegrityError, match="issue_event is append-only: rows cannot be changed or removed"):
-            conn.execute(sql)
+        with pytest.raises(IntegrityProblem, match="issue_event is append-only: rows cannot be changed or removed"):
+            sql_engine.execute(sql)
     with pytest.raises(ValidationError, match="append-only"):
         gridgov_platform.store.delete("issue_event", before[0]["id"])
     assert gridgov_platform.store.events(issue.id) == before
@@ -215,7 +216,7 @@ def test_large_scope_queue_pages_like_the_small_scope_plan(gridgov_platform, gri
     large = {i: pages(**q) for i, q in enumerate(queries)}
     assert large == small
     assert small[0][1] == 60 and small[0][0][0]
-    plan = platform.store.db.execute(
+    plan = platform.store.sql.execute(
         "EXPLAIN QUERY PLAN SELECT * FROM issue INDEXED BY issue_due WHERE area_path >= '/LG/' ORDER BY due_at, id LIMIT 5"
     ).fetchall()
     assert "issue_due" in str(plan) and "TEMP B-TREE" not in str(plan)

@@ -39,13 +39,13 @@ class MetricCounters:
         if until:
             sql += " AND day < ?"
             params.append(until.isoformat())
-        return dict(zip(METRIC_COLUMNS, self.db.execute(sql, params).fetchone(), strict=True))
+        return dict(zip(METRIC_COLUMNS, self.sql.execute(sql, params).fetchone(), strict=True))
 
     def daily_metric(self, area_code: str, column: str, since: dt.date, until: dt.date) -> list[tuple[str, int]]:
         if column not in METRIC_COLUMNS:
             raise ValidationError("metric", f"unknown counter {column}")
         sql = f"SELECT day, {column} FROM metric_daily WHERE area_code = ? AND day >= ? AND day < ? ORDER BY day"
-        return list(self.db.execute(sql, [area_code, since.isoformat(), until.isoformat()]))
+        return list(self.sql.execute(sql, [area_code, since.isoformat(), until.isoformat()]))
 
     def clear_metrics(self) -> None:
         with self.write() as db:
@@ -82,7 +82,7 @@ class MetricCounters:
                     f"VALUES (?, ?, {', '.join('?' * len(columns))}) ON CONFLICT(area_code, day) DO UPDATE SET "
                     + ", ".join(f"{c} = {c} + excluded.{c}" for c in columns)
                 )
-                db.conn.executemany(sql, params)
+                db.executemany(sql, params)
 
     def sum_cohorts(self, area_code: str, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
         """Cohort counters of one area over registration days ``[since, until)``."""
@@ -94,7 +94,7 @@ class MetricCounters:
         if until:
             sql += " AND day < ?"
             params.append(until.isoformat())
-        return dict(zip(COHORT_COLUMNS, self.db.execute(sql, params).fetchone(), strict=True))
+        return dict(zip(COHORT_COLUMNS, self.sql.execute(sql, params).fetchone(), strict=True))
 
     def clear_cohorts(self) -> None:
         with self.write() as db:
@@ -102,7 +102,7 @@ class MetricCounters:
 
     def cohort_rows(self, *, batch: int = 5000) -> Iterator[dict[str, Any]]:
         """The columns cohort flags are computed from, for every registered case."""
-        cursor = self.db.execute(
+        cursor = self.sql.execute(
             "SELECT id, area_path, status, registered_at, accepted_at, response_due, closed_at, "
             "resolve_due, rating, rework_count FROM issue WHERE registered_at IS NOT NULL ORDER BY id"
         )
@@ -128,6 +128,6 @@ class MetricCounters:
         if until:
             sql += " AND at < ?"
             params.append(_encode(until))
-        cursor = self.db.execute(sql + ") ORDER BY i.id", params)
+        cursor = self.sql.execute(sql + ") ORDER BY i.id", params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, r, strict=True)) for r in cursor]

@@ -11,7 +11,10 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ..errors import NotFound, StaleUpdate
+from .ddl import text_expression
 from .tables import _encode, _where
+
+TEXT_COLUMNS = ("title", "description")
 
 ISSUE_COLUMNS = (
     "id", "title", "description", "category", "priority", "area_code", "area_path",
@@ -27,6 +30,9 @@ EVENT_COLUMNS = (
 )  # fmt: skip
 
 _INSERT_ISSUE = f"INSERT INTO issue ({', '.join(ISSUE_COLUMNS)}) VALUES ({', '.join('?' * len(ISSUE_COLUMNS))})"
+_INSERT_NEW_ISSUE = (
+    f"INSERT INTO issue ({', '.join(ISSUE_COLUMNS[1:])}) VALUES ({', '.join('?' * (len(ISSUE_COLUMNS) - 1))})"
+)
 _INSERT_EVENT = f"INSERT INTO issue_event ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
 _UPDATE_ISSUE = (
     f"UPDATE issue SET {', '.join(f'{c} = ?' for c in ISSUE_COLUMNS[1:])} WHERE id = ? AND version = ?"
@@ -51,45 +57,44 @@ class IssueRows:
     def insert_issue(self, row: Mapping[str, Any], event: Mapping[str, Any]) -> int:
         """Insert a new issue and its first event; returns the issue id."""
         with self.write() as db:
-            cursor = db.conn.execute(_INSERT_ISSUE, [row.get(c) for c in ISSUE_COLUMNS])
-            issue_id = cursor.lastrowid
-            db.conn.execute(_INSERT_EVENT, [issue_id if c == "issue_id" else event.get(c) for c in EVENT_COLUMNS])
+            issue_id = db.insert_returning(_INSERT_NEW_ISSUE, [row.get(c) for c in ISSUE_COLUMNS[1:]], "id")
+            db.execute(_INSERT_EVENT, [issue_id if c == "issue_id" else event.get(c) for c in EVENT_COLUMNS])
         return issue_id
 
     def update_issue(self, row: Mapping[str, Any], event: Mapping[str, Any], *, expected_version: int) -> None:
         """Write the changed issue and its event, if nobody changed it since ``expected_version``."""
         with self.write() as db:
             params = [row.get(c) for c in ISSUE_COLUMNS[1:]] + [row["id"], expected_version]
-            cursor = db.conn.execute(_UPDATE_ISSUE, params)
+            cursor = db.execute(_UPDATE_ISSUE, params)
             if cursor.rowcount == 0:
-                found = db.conn.execute("SELECT version FROM issue WHERE id = ?", [row["id"]]).fetchone()
+                found = db.execute("SELECT version FROM issue WHERE id = ?", [row["id"]]).fetchone()
                 if found is None:
                     raise NotFound("issue", row["id"])
                 raise StaleUpdate(row["id"], expected_version, found[0])
-            db.conn.execute(_INSERT_EVENT, [event.get(c) for c in EVENT_COLUMNS])
+            db.execute(_INSERT_EVENT, [event.get(c) for c in EVENT_COLUMNS])
 
     def bulk_insert_issues(self, rows: Iterable[Mapping[str, Any]], events: Iterable[Mapping[str, Any]]) -> None:
         """Insert issues with explicit ids and their events, inside the current transaction."""
         with self.write() as db:
-            db.conn.executemany(_INSERT_ISSUE, _values(rows, ISSUE_COLUMNS))
-            db.conn.executemany(_INSERT_EVENT, _values(events, EVENT_COLUMNS))
+            db.executemany(_INSERT_ISSUE, _values(rows, ISSUE_COLUMNS))
+            db.executemany(_INSERT_EVENT, _values(events, EVENT_COLUMNS))
+            db.sync_sequence("issue", "id")
+            db.sync_sequence("issue_event", "id")
 
     def max_issue_id(self) -> int:
-        return self.db.execute("SELECT coalesce(max(id), 0) FROM issue").fetchone()[0]
+        return self.sql.execute("SELECT coalesce(max(id), 0) FROM issue").fetchone()[0]
 
     def issue_row(self, issue_id: int) -> dict[str, Any]:
         return self.get("issue", issue_id)
 
     def events(self, issue_id: int) -> list[dict[str, Any]]:
-        cursor = self.db.execute("SELECT * FROM issue_event WHERE issue_id = ? ORDER BY seq", [issue_id])
+        cursor = self.sql.execute("SELECT * FROM issue_event WHERE issue_id = ? ORDER BY seq", [issue_id])
         return [self._row("issue_event", r) for r in cursor]
 
     def iter_events(self, *, batch: int = 5000) -> Iterator[dict[str, Any]]:
         """Every event in issue and sequence order (for replay and recounts)."""
-        cursor = self.db.execute("SELECT * FROM issue_event ORDER BY issue_id, seq")
-        while rows := cursor.fetchmany(batch):
-            for r in rows:
-                yield self._row("issue_event", r)
+        for r in self.sql.stream("SELECT * FROM issue_event ORDER BY issue_id, seq", batch=batch):
+            yield self._row("issue_event", r)
 
     def events_for(self, *, org: str | None = None, member: str | None = None,
                    since: dt.datetime | None = None, until: dt.datetime | None = None) -> list[dict[str, Any]]:
@@ -98,8 +103,8 @@ class IssueRows:
             where["at__gte"] = since
         if until:
             where["at__lt"] = until
-        clause, params = _where(where)
-        return [self._row("issue_event", r) for r in self.db.execute(f"SELECT * FROM issue_event{clause}", params)]
+        clause, params = _where(where, self.sql.like)
+        return [self._row("issue_event", r) for r in self.sql.execute(f"SELECT * FROM issue_event{clause}", params)]
 
     def issue_page(self, **query: Any) -> list[dict[str, Any]]:
         """One page of issues visible through the given scopes, soonest due first
@@ -167,14 +172,9 @@ class IssueRows:
             clauses.append("due_at < ?")
             params.append(_encode(overdue_before))
         if search:
-            if len(search) >= 3:
-                clauses.append("id IN (SELECT rowid FROM issue_fts WHERE issue_fts MATCH ?)")
-                params.append(_fts_phrase(search))
-            else:
-                # The user's % and _ are text, not wildcards.
-                escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-                clauses.append("(title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')")
-                params += [f"%{escaped}%", f"%{escaped}%"]
+            clause, search_params = self._search_clause(search)
+            clauses.append(clause)
+            params += search_params
         rest = "".join(f" AND {c}" for c in clauses)
         branch_params = [v for _, scope_params in scopes for v in (*scope_params, *params)]
         order = "ORDER BY due_at, id"
@@ -189,27 +189,43 @@ class IssueRows:
                 if not (clauses or orgs or members):
                     return size
                 # Path and status both sit in this index: counting reads no rows.
-                sql = f"SELECT count(*) FROM issue INDEXED BY idx_issue_area_path_status WHERE {where}"
+                sql = f"SELECT count(*) FROM issue{self._hint('idx_issue_area_path_status')} WHERE {where}"
                 if orgs or members or category or level or search:
                     sql = f"SELECT count(*) FROM issue WHERE {where}"
-                return self.db.execute(sql, scope_params).fetchone()[0]
+                return self.sql.execute(sql, scope_params).fetchone()[0]
             index = "issue_status_due" if status else "issue_due"
             sql = (
-                f"SELECT * FROM issue INDEXED BY {index} WHERE {where} {order} "
+                f"SELECT * FROM issue{self._hint(index)} WHERE {where} {order} "
                 f"LIMIT {int(limit)} OFFSET {int(offset)}"
             )
-            return [self._row("issue", r) for r in self.db.execute(sql, scope_params)]
+            return [self._row("issue", r) for r in self.sql.execute(sql, scope_params)]
         # One branch per scope, joined by UNION, instead of one WHERE with OR: each branch
         # is then served by its own index (the open-queue index covers id and due_at), and
         # the page's ids are chosen before any full row is read.
         branches = " UNION ".join(f"SELECT id, due_at FROM issue WHERE {scope}{rest}" for scope, _ in scopes)
         if count:
-            return self.db.execute(f"SELECT count(*) FROM ({branches})", branch_params).fetchone()[0]
+            return self.sql.execute(f"SELECT count(*) FROM ({branches}) AS scoped", branch_params).fetchone()[0]
         sql = (
-            f"SELECT * FROM issue WHERE id IN (SELECT id FROM ({branches}) {order} "
+            f"SELECT * FROM issue WHERE id IN (SELECT id FROM ({branches}) AS scoped {order} "
             f"LIMIT {int(limit)} OFFSET {int(offset)}) {order}"
         )
-        return [self._row("issue", r) for r in self.db.execute(sql, branch_params)]
+        return [self._row("issue", r) for r in self.sql.execute(sql, branch_params)]
+
+    def _hint(self, index: str) -> str:
+        """SQLite's planner needs telling which index walks a large scope in due order;
+        PostgreSQL's finds it."""
+        return f" INDEXED BY {index}" if self.sql.name == "sqlite" else ""
+
+    def _search_clause(self, search: str) -> tuple[str, list[Any]]:
+        """Cases whose title or description contains ``search`` (Chinese included).
+        SQLite: the FTS5 trigram index for three characters or more, else LIKE; PostgreSQL:
+        LIKE over the text the pg_trgm index is built on. The user's % and _ are text."""
+        escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        if self.sql.name == "postgresql":
+            return f"({text_expression(TEXT_COLUMNS)}) LIKE ? ESCAPE '\\'", [f"%{escaped}%"]
+        if len(search) >= 3:
+            return "id IN (SELECT rowid FROM issue_fts WHERE issue_fts MATCH ?)", [_fts_phrase(search)]
+        return "(title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')", [f"%{escaped}%", f"%{escaped}%"]
 
     def _covers_everything(self, path: str) -> bool:
         """Whether the subtree of ``path`` holds every case (the root of a one-root tree):
@@ -218,14 +234,14 @@ class IssueRows:
             return True
         if path.count("/") != 2:
             return False
-        roots = self.db.execute("SELECT count(*) FROM area WHERE parent_code IS NULL").fetchone()[0]
+        roots = self.sql.execute("SELECT count(*) FROM area WHERE parent_code IS NULL").fetchone()[0]
         return roots == 1
 
     def subtree_size(self, path: str) -> int:
         """How many cases were ever received in the subtree of ``path`` (from the counters:
         every case adds one to its area and each ancestor), without touching the issues."""
         code = path.strip("/").rsplit("/", 1)[-1]
-        return self.db.execute(
+        return self.sql.execute(
             "SELECT coalesce(sum(received), 0) FROM metric_daily WHERE area_code = ?", [code]
         ).fetchone()[0]
 
@@ -235,12 +251,19 @@ class IssueRows:
         if not terms:
             return []
         low, high = subtree_bounds(path)
+        if self.sql.name == "postgresql":
+            expression = text_expression(TEXT_COLUMNS)
+            found = self.sql.execute(
+                f"SELECT * FROM issue WHERE category = ? AND is_open = 1 AND area_path >= ? AND area_path < ? "
+                f"AND similarity({expression}, ?) > 0.05 ORDER BY similarity({expression}, ?) DESC, id LIMIT ?",
+                [category, low, high, text, text, limit])
+            return [self._row("issue", r) for r in found]
         sql = (
             "SELECT issue.* FROM issue_fts JOIN issue ON issue.id = issue_fts.rowid "
             "WHERE issue_fts MATCH ? AND issue.category = ? AND issue.is_open = 1 "
             "AND issue.area_path >= ? AND issue.area_path < ? ORDER BY bm25(issue_fts) LIMIT ?"
         )
-        rows = self.db.execute(sql, [" OR ".join(terms), category, low, high, limit])
+        rows = self.sql.execute(sql, [" OR ".join(terms), category, low, high, limit])
         return [self._row("issue", r[: len(self._columns("issue"))]) for r in rows]
 
 

@@ -1,14 +1,26 @@
-"""The core's schema, as a sqlite-utils migration set named ``gridgov.core``.
+"""The core's schema: the migration set ``gridgov.core``, written once in portable steps
+(:mod:`.ddl`) that SQLite (through sqlite-utils) and PostgreSQL each carry out.
 
-Add a migration at the end; never edit one that has shipped.
+Add a migration at the end; never edit one that has shipped (the SQLite steps below make
+exactly the tables the first releases made with sqlite-utils, so existing databases and
+new ones agree).
 """
 
 from __future__ import annotations
 
-import sqlite_utils
-from sqlite_utils.migrations import Migrations
+from collections.abc import Callable
+from typing import Any
 
-CORE = Migrations("gridgov.core")
+from .ddl import PostgresSchema, SqliteSchema
+
+Schema = SqliteSchema | PostgresSchema
+CORE: list[tuple[str, Callable[[Any], None]]] = []
+
+
+def migration(fn: Callable[[Any], None]) -> Callable[[Any], None]:
+    """Add ``fn(schema)`` to the core's set, in order."""
+    CORE.append((fn.__name__, fn))
+    return fn
 
 METRIC_COLUMNS = (
     "received",
@@ -37,242 +49,6 @@ METRIC_COLUMNS = (
     "settled_depth_4",
     "settled_depth_5",
 )
-
-def _append_only(db: sqlite_utils.Database, table: str) -> None:
-    for verb in ("UPDATE", "DELETE"):
-        db.execute(
-            f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-            f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows cannot be changed or removed'); END"
-        )
-
-
-@CORE()
-def m001_directory(db: sqlite_utils.Database) -> None:
-    db["setting"].create({"key": str, "value": str}, pk="key")
-    db["area"].create(
-        {
-            "code": str,
-            "name": str,
-            "level": str,
-            "parent_code": str,
-            "path": str,
-            "population": int,
-            "households": int,
-            "version": int,
-        },
-        pk="code",
-        foreign_keys=[("parent_code", "area", "code")],
-        not_null={"name", "level", "path"},
-    )
-    db["area"].create_index(["path"], unique=True)
-    db["area"].create_index(["parent_code"])
-    db["organisation"].create(
-        {
-            "code": str,
-            "name": str,
-            "kind": str,
-            "area_code": str,
-            "parent_code": str,
-            "uscc": str,
-            "industry": str,
-            "size": str,
-            "headcount": int,
-            "profile": str,
-            "version": int,
-        },
-        pk="code",
-        foreign_keys=[("area_code", "area", "code"), ("parent_code", "organisation", "code")],
-        not_null={"name", "kind"},
-    )
-    db["organisation"].create_index(["kind", "area_code"])
-    db["organisation"].create_index(["uscc"], unique=True)
-    db["organisation"].create_index(["parent_code"])
-    db["member"].create(
-        {
-            "login": str,
-            "name": str,
-            "org_code": str,
-            "party_member": int,
-            "in_service": int,
-            "home_area": str,
-            "phone": str,
-            "id_number": str,
-            "active": int,
-            "version": int,
-        },
-        pk="login",
-        foreign_keys=[("org_code", "organisation", "code"), ("home_area", "area", "code")],
-        not_null={"name"},
-    )
-    db["member"].create_index(["org_code"])
-    db["member"].create_index(["home_area"])
-    db["role_assignment"].create(
-        {
-            "id": int,
-            "login": str,
-            "post": str,
-            "area_code": str,
-            "org_code": str,
-            "starts": str,
-            "ends": str,
-            "duties": str,
-        },
-        pk="id",
-        foreign_keys=[
-            ("login", "member", "login"),
-            ("area_code", "area", "code"),
-            ("org_code", "organisation", "code"),
-        ],
-        not_null={"login", "post"},
-    )
-    db["role_assignment"].create_index(["login"])
-    db["role_assignment"].create_index(["post", "area_code"])
-    db["pairing"].create(
-        {
-            "id": int,
-            "kind": str,
-            "org_code": str,
-            "member_login": str,
-            "area_code": str,
-            "household": str,
-            "starts": str,
-            "ends": str,
-            "voluntary": int,
-            "commitments": str,
-        },
-        pk="id",
-        foreign_keys=[
-            ("org_code", "organisation", "code"),
-            ("member_login", "member", "login"),
-            ("area_code", "area", "code"),
-        ],
-        not_null={"kind"},
-    )
-    for column in ("org_code", "member_login", "area_code", "household"):
-        db["pairing"].create_index([column])
-    db["dual_registration"].create(
-        {
-            "id": int,
-            "login": str,
-            "paired_community": str,
-            "home_community": str,
-            "registered_on": str,
-        },
-        pk="id",
-        foreign_keys=[
-            ("login", "member", "login"),
-            ("paired_community", "area", "code"),
-            ("home_community", "area", "code"),
-        ],
-        not_null={"login", "paired_community", "home_community"},
-    )
-    db["dual_registration"].create_index(["login", "paired_community"], unique=True)
-    db["access_log"].create(
-        {"id": int, "actor": str, "what": str, "reason": str, "at": str},
-        pk="id",
-        not_null={"actor", "what", "reason", "at"},
-    )
-
-
-@CORE()
-def m002_issues(db: sqlite_utils.Database) -> None:
-    db["issue"].create(
-        {
-            "id": int,
-            "title": str,
-            "description": str,
-            "category": str,
-            "priority": str,
-            "area_code": str,
-            "area_path": str,
-            "handling_area": str,
-            "level": str,
-            "source": str,
-            "reporter": str,
-            "requester_name": str,
-            "requester_phone": str,
-            "status": str,
-            "assignee_org": str,
-            "assignee_member": str,
-            "reported_at": str,
-            "registered_at": str,
-            "dispatched_at": str,
-            "accepted_at": str,
-            "resolved_at": str,
-            "closed_at": str,
-            "response_due": str,
-            "resolve_due": str,
-            "rating": str,
-            "merged_into": int,
-            "rework_count": int,
-            "return_count": int,
-            "escalation_count": int,
-            "urge_count": int,
-            "version": int,
-            "payload": str,
-            "is_open": int,
-            "due_at": str,
-        },
-        pk="id",
-        foreign_keys=[
-            ("area_code", "area", "code"),
-            ("handling_area", "area", "code"),
-            ("merged_into", "issue", "id"),
-        ],
-        not_null={"title", "category", "area_code", "area_path", "status", "reported_at"},
-    )
-    db.execute(
-        "CREATE INDEX issue_open_queue ON issue(area_path, due_at) WHERE is_open = 1"
-    )
-    db["issue"].create_index(["area_path", "status"])
-    db["issue"].create_index(["assignee_org", "is_open"])
-    db["issue"].create_index(["assignee_member", "is_open"])
-    db["issue"].create_index(["handling_area", "is_open"])
-    db["issue"].create_index(["category", "area_code", "is_open"])
-    db["issue_event"].create(
-        {
-            "id": int,
-            "issue_id": int,
-            "seq": int,
-            "at": str,
-            "actor": str,
-            "action": str,
-            "from_status": str,
-            "to_status": str,
-            "level": str,
-            "note": str,
-            "changes": str,
-            "org": str,
-            "member": str,
-            "metrics": str,
-        },
-        pk="id",
-        foreign_keys=[("issue_id", "issue", "id")],
-        not_null={"issue_id", "seq", "at", "actor", "action", "to_status"},
-    )
-    db["issue_event"].create_index(["issue_id", "seq"], unique=True)
-    db["issue_event"].create_index(["org", "at"])
-    db["issue_event"].create_index(["member", "at"])
-    db["issue_event"].create_index(["at"])
-    columns = ", ".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in METRIC_COLUMNS)
-    db.execute(
-        f"CREATE TABLE metric_daily (area_code TEXT NOT NULL, day TEXT NOT NULL, {columns}, "
-        "PRIMARY KEY (area_code, day)) WITHOUT ROWID"
-    )
-    _append_only(db, "issue_event")
-    _append_only(db, "access_log")
-    db["issue"].enable_fts(["title", "description"], tokenize="trigram", create_triggers=True)
-
-
-@CORE()
-def m003_queue_order(db: sqlite_utils.Database) -> None:
-    """Queue order as an index. Cases without a deadline get the sentinel due time, so
-    ``ORDER BY due_at, id`` is the queue order; ``issue_due`` and ``issue_status_due`` let a
-    large scope page along the due time (with or without a status filter). The rowid ends
-    each index entry, so ties on the due time come out in id order without a sort."""
-    db.execute("UPDATE issue SET due_at = '9999-12-31T23:59:59' WHERE due_at IS NULL")
-    db.execute("CREATE INDEX issue_due ON issue(due_at)")
-    db.execute("CREATE INDEX issue_status_due ON issue(status, due_at)")
 
 
 COHORT_COLUMNS = (
@@ -312,13 +88,154 @@ def _local_to_utc(zone_name: str):
     return convert
 
 
-@CORE()
-def m004_utc_instants_and_cohorts(db: sqlite_utils.Database) -> None:
+
+@migration
+def m001_directory(schema: Schema) -> None:
+    schema.create_table("setting", {"key": "text", "value": "text"}, pk="key")
+    schema.create_table(
+        "area",
+        {"code": "text", "name": "text", "level": "text", "parent_code": "text", "path": "text",
+         "population": "int", "households": "int", "version": "int"},
+        pk="code", foreign_keys=[("parent_code", "area", "code")], not_null={"name", "level", "path"},
+    )  # fmt: skip
+    schema.create_index("area", ["path"], unique=True)
+    schema.create_index("area", ["parent_code"])
+    schema.create_table(
+        "organisation",
+        {"code": "text", "name": "text", "kind": "text", "area_code": "text", "parent_code": "text",
+         "uscc": "text", "industry": "text", "size": "text", "headcount": "int", "profile": "json",
+         "version": "int"},
+        pk="code", foreign_keys=[("area_code", "area", "code"), ("parent_code", "organisation", "code")],
+        not_null={"name", "kind"},
+    )  # fmt: skip
+    schema.create_index("organisation", ["kind", "area_code"])
+    schema.create_index("organisation", ["uscc"], unique=True)
+    schema.create_index("organisation", ["parent_code"])
+    schema.create_table(
+        "member",
+        {"login": "text", "name": "text", "org_code": "text", "party_member": "bool", "in_service": "bool",
+         "home_area": "text", "phone": "text", "id_number": "text", "active": "bool", "version": "int"},
+        pk="login", foreign_keys=[("org_code", "organisation", "code"), ("home_area", "area", "code")],
+        not_null={"name"},
+    )  # fmt: skip
+    schema.create_index("member", ["org_code"])
+    schema.create_index("member", ["home_area"])
+    schema.create_table(
+        "role_assignment",
+        {"id": "int", "login": "text", "post": "text", "area_code": "text", "org_code": "text",
+         "starts": "date", "ends": "date", "duties": "text"},
+        pk="id",
+        foreign_keys=[("login", "member", "login"), ("area_code", "area", "code"), ("org_code", "organisation", "code")],
+        not_null={"login", "post"},
+    )  # fmt: skip
+    schema.create_index("role_assignment", ["login"])
+    schema.create_index("role_assignment", ["post", "area_code"])
+    schema.create_table(
+        "pairing",
+        {"id": "int", "kind": "text", "org_code": "text", "member_login": "text", "area_code": "text",
+         "household": "text", "starts": "date", "ends": "date", "voluntary": "bool", "commitments": "text"},
+        pk="id",
+        foreign_keys=[("org_code", "organisation", "code"), ("member_login", "member", "login"),
+                      ("area_code", "area", "code")],
+        not_null={"kind"},
+    )  # fmt: skip
+    for column in ("org_code", "member_login", "area_code", "household"):
+        schema.create_index("pairing", [column])
+    schema.create_table(
+        "dual_registration",
+        {"id": "int", "login": "text", "paired_community": "text", "home_community": "text", "registered_on": "date"},
+        pk="id",
+        foreign_keys=[("login", "member", "login"), ("paired_community", "area", "code"),
+                      ("home_community", "area", "code")],
+        not_null={"login", "paired_community", "home_community"},
+    )  # fmt: skip
+    schema.create_index("dual_registration", ["login", "paired_community"], unique=True)
+    schema.create_table(
+        "access_log", {"id": "int", "actor": "text", "what": "text", "reason": "text", "at": "datetime"},
+        pk="id", not_null={"actor", "what", "reason", "at"},
+    )
+
+
+ISSUE_TYPES = {
+    "id": "int", "title": "text", "description": "text", "category": "text", "priority": "text",
+    "area_code": "text", "area_path": "text", "handling_area": "text", "level": "text", "source": "text",
+    "reporter": "text", "requester_name": "text", "requester_phone": "text", "status": "text",
+    "assignee_org": "text", "assignee_member": "text", **{c: "datetime" for c in ISSUE_INSTANTS},
+    "rating": "text", "merged_into": "int", "rework_count": "int", "return_count": "int",
+    "escalation_count": "int", "urge_count": "int", "version": "int", "payload": "json", "is_open": "bool",
+    "due_at": "datetime",
+}  # fmt: skip
+EVENT_TYPES = {
+    "id": "int", "issue_id": "int", "seq": "int", "at": "datetime", "actor": "text", "action": "text",
+    "from_status": "text", "to_status": "text", "level": "text", "note": "text", "changes": "json",
+    "org": "text", "member": "text", "metrics": "json",
+}  # fmt: skip
+
+
+def _counter_table(schema: Schema, name: str, columns: tuple[str, ...]) -> None:
+    schema.create_table(
+        name, {"area_code": "text", "day": "date", **{c: "int" for c in columns}},
+        pk=("area_code", "day"), not_null={"area_code", "day", *columns}, defaults=dict.fromkeys(columns, 0),
+        without_rowid=True,
+    )
+
+
+@migration
+def m002_issues(schema: Schema) -> None:
+    schema.create_table(
+        "issue", ISSUE_TYPES, pk="id",
+        foreign_keys=[("area_code", "area", "code"), ("handling_area", "area", "code"), ("merged_into", "issue", "id")],
+        not_null={"title", "category", "area_code", "area_path", "status", "reported_at"},
+    )  # fmt: skip
+    schema.create_index("issue", ["area_path", "due_at"], name="issue_open_queue", where="is_open = 1")
+    schema.create_index("issue", ["area_path", "status"], name="idx_issue_area_path_status")
+    schema.create_index("issue", ["assignee_org", "is_open"])
+    schema.create_index("issue", ["assignee_member", "is_open"])
+    schema.create_index("issue", ["handling_area", "is_open"])
+    schema.create_index("issue", ["category", "area_code", "is_open"])
+    schema.create_table("issue_event", EVENT_TYPES, pk="id", foreign_keys=[("issue_id", "issue", "id")],
+                        not_null={"issue_id", "seq", "at", "actor", "action", "to_status"})
+    schema.create_index("issue_event", ["issue_id", "seq"], unique=True)
+    schema.create_index("issue_event", ["org", "at"])
+    schema.create_index("issue_event", ["member", "at"])
+    schema.create_index("issue_event", ["at"])
+    _counter_table(schema, "metric_daily", METRIC_COLUMNS)
+    schema.append_only("issue_event")
+    schema.append_only("access_log")
+    schema.text_search("issue", ["title", "description"])
+
+
+@migration
+def m003_queue_order(schema: Schema) -> None:
+    """Queue order as an index. Cases without a deadline get the sentinel due time, so
+    ``ORDER BY due_at, id`` is the queue order; ``issue_due`` and ``issue_status_due`` let a
+    large scope page along the due time (with or without a status filter). The rowid ends
+    each index entry, so ties on the due time come out in id order without a sort."""
+    schema.sqlite("UPDATE issue SET due_at = '9999-12-31T23:59:59' WHERE due_at IS NULL")
+    schema.create_index("issue", ["due_at"], name="issue_due")
+    schema.create_index("issue", ["status", "due_at"], name="issue_status_due")
+    # PostgreSQL's B-tree entries do not end in the row id: name it, so ties come out in id order.
+    schema.postgresql('CREATE INDEX "issue_due_id" ON "issue" ("due_at", "id")')
+
+
+@migration
+def m004_utc_instants_and_cohorts(schema: Schema) -> None:
     """Instants become UTC with their offset (they were the host's naive local time, read
     here in the deployment's zone); the access log records the area of what was seen;
     cohort counters keep the rates of the cases registered on each day."""
+    if isinstance(schema, SqliteSchema):
+        _instants_to_utc(schema)
+    schema.add_column("access_log", "area_path", "text")
+    schema.create_index("access_log", ["area_path", "id"])
+    _counter_table(schema, "metric_cohort", COHORT_COLUMNS)
+
+
+def _instants_to_utc(schema: SqliteSchema) -> None:
+    """The data half of m004, for databases made before it (SQLite only: PostgreSQL
+    deployments started after)."""
     import json
 
+    db = schema.db
     row = db.execute("SELECT value FROM setting WHERE key = 'time_zone'").fetchone()
     zone_name = json.loads(row[0]) if row else "Asia/Shanghai"
     convert = _local_to_utc(zone_name)
@@ -343,36 +260,27 @@ def m004_utc_instants_and_cohorts(db: sqlite_utils.Database) -> None:
             db.execute(f"DROP TRIGGER IF EXISTS {table}_no_{verb}")
     db.execute("UPDATE issue_event SET at = gridgov_utc(at), changes = gridgov_utc_changes(changes)")
     db.execute("UPDATE access_log SET at = gridgov_utc(at)")
-    db["access_log"].add_column("area_path", str)
-    _append_only(db, "issue_event")
-    _append_only(db, "access_log")
-    db["access_log"].create_index(["area_path", "id"])
-    columns = ", ".join(f"{name} INTEGER NOT NULL DEFAULT 0" for name in COHORT_COLUMNS)
-    db.execute(
-        f"CREATE TABLE metric_cohort (area_code TEXT NOT NULL, day TEXT NOT NULL, {columns}, "
-        "PRIMARY KEY (area_code, day)) WITHOUT ROWID"
-    )
+    schema.append_only("issue_event")
+    schema.append_only("access_log")
     db.execute("INSERT INTO setting (key, value) VALUES ('time_zone', ?) ON CONFLICT(key) DO NOTHING",
                [json.dumps(zone_name)])
 
 
-@CORE()
-def m005_plugin_failures(db: sqlite_utils.Database) -> None:
+@migration
+def m005_plugin_failures(schema: Schema) -> None:
     """Plugin failures outlive the command that met them, so ``gridgov plugins`` can show
     a hook that failed in yesterday's session."""
-    db["plugin_failure"].create(
-        {"id": int, "at": str, "plugin": str, "hook": str, "error": str},
-        pk="id",
-        not_null={"at", "plugin", "hook", "error"},
-    )
-    db["plugin_failure"].create_index(["at"])
+    schema.create_table("plugin_failure", {"id": "int", "at": "datetime", "plugin": "text", "hook": "text",
+                                           "error": "text"},
+                        pk="id", not_null={"at", "plugin", "hook", "error"})
+    schema.create_index("plugin_failure", ["at"])
 
 
-@CORE()
-def m006_area_geometry(db: sqlite_utils.Database) -> None:
+@migration
+def m006_area_geometry(schema: Schema) -> None:
     """Areas may have a place: a GeoJSON polygon in WGS-84 (JSON text, read into an
-    in-memory spatial index by the area service, so SQLite needs no spatial extension) and
-    the point that stands for the area."""
-    db["area"].add_column("geometry", "TEXT")
-    db["area"].add_column("centroid_lat", "REAL")
-    db["area"].add_column("centroid_lon", "REAL")
+    in-memory spatial index by the area service, so neither engine needs a spatial
+    extension) and the point that stands for the area."""
+    schema.add_column("area", "geometry", "json")
+    schema.add_column("area", "centroid_lat", "float")
+    schema.add_column("area", "centroid_lon", "float")

@@ -1,7 +1,7 @@
 """The core's data access: every SQL statement of gridgov lives in this package.
 
-Services above this module deal in dicts and records; they never build SQL. A PostgreSQL
-implementation would reimplement this class and :class:`~.tables.Table`, nothing else.
+Services above this module deal in dicts and records; they never build SQL, and never
+learn which engine (:mod:`.engine`: SQLite or PostgreSQL) runs underneath.
 """
 
 from __future__ import annotations
@@ -10,19 +10,19 @@ import contextlib
 import datetime as dt
 import itertools
 import json
-import sqlite3
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-import sqlite_utils
-
-from ..errors import DatabaseBusy, NotFound, StaleUpdate, ValidationError
-from .connection import BUSY_TIMEOUT_MS
+from ..errors import NotFound, StaleUpdate, ValidationError
+from . import migrate
 from .counters import MetricCounters
+from .engine import Engine
+from .errors import IntegrityProblem
 from .issue_rows import IssueRows, subtree_bounds
 from .schema import CORE
-from .tables import Migrations, SchemaEditor, Table, TableSpec, _encode, _where
+from .tables import Migrations, SchemaEditor, Table, TableSpec, _encode, _problem, _where
 
 CORE_TABLES = {
     "setting": "key",
@@ -38,79 +38,85 @@ CORE_TABLES = {
     "plugin_failure": "id",
 }
 
-class Store(IssueRows, MetricCounters):
-    """One open database: transactions, migrations, core rows and plugin tables."""
+AUTO_KEYS = frozenset({"role_assignment", "pairing", "dual_registration", "access_log", "issue", "issue_event",
+                       "plugin_failure"})
+"""Core tables whose integer key the database assigns."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self.db = db
+
+class Store(IssueRows, MetricCounters):
+    """One open database: transactions, migrations, core rows and plugin tables, on the
+    engine ``open_engine`` chose (SQLite file or PostgreSQL URL)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.sql = engine
         self._depth = 0
         self._savepoints = itertools.count()
         self._plugin_tables: dict[str, Table] = {}
         self._data_version: int | None = None
         self._directory_version: str = ""
+        self._directory_read_at = 0.0
+
+    @property
+    def engine(self) -> str:
+        """``sqlite`` or ``postgresql`` (for ``gridgov doctor`` and the deployment guide)."""
+        return self.sql.name
 
     def close(self) -> None:
-        self.db.conn.close()
+        self.sql.close()
 
     # -- transactions -------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def write(self, *, savepoint: bool = False) -> Iterator[sqlite_utils.Database]:
-        """A write transaction begun with ``BEGIN IMMEDIATE``; everything inside commits
-        together or not at all.
+    def write(self, *, savepoint: bool = False) -> Iterator[Engine]:
+        """A write transaction; everything inside commits together or not at all. On
+        SQLite it begins with ``BEGIN IMMEDIATE`` (writers queue for the lock instead of
+        failing with "database is locked"); on PostgreSQL at READ COMMITTED with a lock
+        timeout (see :mod:`.pg_engine`).
 
         Nested calls join the outer transaction. With ``savepoint=True`` a nested call gets
         a savepoint, so its failure undoes only its own writes (used around plugin hooks).
         """
-        conn = self.db.conn
+        sql = self.sql
         if self._depth:
             self._depth += 1
             try:
                 if not savepoint:
-                    yield self.db
+                    yield sql
                     return
                 name = f"sp{next(self._savepoints)}"
-                conn.execute(f"SAVEPOINT {name}")
+                sql.savepoint(name)
                 try:
-                    yield self.db
+                    yield sql
                 except BaseException:
-                    if conn.in_transaction:
-                        conn.execute(f"ROLLBACK TO {name}")
-                        conn.execute(f"RELEASE {name}")
+                    sql.rollback_to(name)
                     raise
                 else:
-                    conn.execute(f"RELEASE {name}")
+                    sql.release(name)
             finally:
                 self._depth -= 1
             return
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise DatabaseBusy(BUSY_TIMEOUT_MS // 1000) from None
-            raise
+        sql.begin()
         self._depth = 1
         try:
-            yield self.db
+            yield sql
         except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
+            sql.rollback()
             raise
         else:
-            conn.execute("COMMIT")
+            sql.commit()
         finally:
             self._depth = 0
 
     @contextlib.contextmanager
     def bulk_load(self, cache_mb: int = 256) -> Iterator[None]:
         """A bigger page cache while a large load runs (the demo, imports), so index pages
-        stay in memory between chunks instead of being read and spilled again."""
-        old = self.db.execute("PRAGMA cache_size").fetchone()[0]
-        self.db.execute(f"PRAGMA cache_size = {-int(cache_mb) * 1024}")
+        stay in memory between chunks instead of being read and spilled again (SQLite)."""
+        old = self.sql.cache_size(cache_mb)
         try:
             yield
         finally:
-            self.db.execute(f"PRAGMA cache_size = {int(old)}")
+            if self.sql.name == "sqlite":
+                self.sql.execute(f"PRAGMA cache_size = {int(old)}")
 
     @property
     def in_write(self) -> bool:
@@ -131,10 +137,9 @@ class Store(IssueRows, MetricCounters):
         if not self.pending_migrations(plugin_sets):
             return []
         applied: list[str] = []
-        with self.write() as db:
-            before = {m.name for m in CORE.applied(db)}
-            CORE.apply(db)
-            applied += [f"gridgov.core:{m.name}" for m in CORE.applied(db) if m.name not in before]
+        with self.write() as sql:
+            migrate.lock(sql)
+            applied += [f"gridgov.core:{name}" for name in migrate.apply(sql, ("gridgov.core", CORE))]
             for plugin_set in plugin_sets:
                 try:
                     with self.write(savepoint=True):
@@ -146,26 +151,19 @@ class Store(IssueRows, MetricCounters):
         return applied
 
     def _apply_plugin_set(self, plugin_set: Migrations) -> list[str]:
-        from sqlite_utils.migrations import Migrations as SqliteMigrations
-
-        editor = SchemaEditor(self.db, plugin_set.namespace)
-        native = SqliteMigrations(f"plugin:{plugin_set.namespace}")
-        for name, fn in plugin_set.steps:
-            native(name=name)(lambda db, fn=fn: fn(editor))
-        pending = [m.name for m in native.pending(self.db)]
-        native.apply(self.db)
-        return [f"{plugin_set.namespace}:{name}" for name in pending]
+        editor = SchemaEditor(migrate.schema_ops(self.sql), plugin_set.namespace)
+        done = migrate.apply(self.sql, (f"plugin:{plugin_set.namespace}", plugin_set.steps), lambda: editor)
+        for spec in plugin_set.specs().values():
+            if spec.columns.get(spec.pk) == "int":
+                self.sql.sync_sequence(spec.name, spec.pk)
+        return [f"{plugin_set.namespace}:{name}" for name in done]
 
     def pending_migrations(self, plugin_sets: Iterable[Migrations] = ()) -> list[str]:
-        from sqlite_utils.migrations import Migrations as SqliteMigrations
-
-        pending = [f"gridgov.core:{m.name}" for m in CORE.pending(self.db)]
+        found = [f"gridgov.core:{name}" for name in migrate.pending(self.sql, ("gridgov.core", CORE))]
         for plugin_set in plugin_sets:
-            native = SqliteMigrations(f"plugin:{plugin_set.namespace}")
-            for name, _ in plugin_set.steps:
-                native(name=name)(lambda db: None)
-            pending += [f"{plugin_set.namespace}:{m.name}" for m in native.pending(self.db)]
-        return pending
+            found += [f"{plugin_set.namespace}:{name}"
+                      for name in migrate.pending(self.sql, (f"plugin:{plugin_set.namespace}", plugin_set.steps))]
+        return found
 
     def register_table(self, spec: TableSpec) -> Table:
         """Make a plugin table available through :meth:`table` (done by the platform)."""
@@ -180,13 +178,13 @@ class Store(IssueRows, MetricCounters):
             raise NotFound("plugin table", name) from None
 
     def table_names(self) -> list[str]:
-        return self.db.table_names()
+        return self.sql.table_names()
 
     # -- generic core rows --------------------------------------------------------------
 
     def get(self, table: str, key: Any) -> dict[str, Any]:
         pk = CORE_TABLES[table]
-        row = self.db.execute(f"SELECT * FROM {table} WHERE {pk} = ?", [key]).fetchone()
+        row = self.sql.execute(f"SELECT * FROM {table} WHERE {pk} = ?", [key]).fetchone()
         if row is None:
             raise NotFound(table, key)
         return self._row(table, row)
@@ -201,10 +199,7 @@ class Store(IssueRows, MetricCounters):
         return dict(zip(self._columns(table), values, strict=True))
 
     def _columns(self, table: str) -> list[str]:
-        cache = self.__dict__.setdefault("_column_cache", {})
-        if table not in cache:
-            cache[table] = [c[1] for c in self.db.execute(f"PRAGMA table_info({table})")]
-        return cache[table]
+        return self.sql.columns(table)
 
     def select(
         self,
@@ -217,39 +212,47 @@ class Store(IssueRows, MetricCounters):
     ) -> list[dict[str, Any]]:
         if table not in CORE_TABLES:
             raise NotFound("table", table)
-        clause, params = _where(where)
+        clause, params = _where(where, self.sql.like)
         sql = f"SELECT * FROM {table}{clause}"
         if order_by:
             sql += f" ORDER BY {order_by.lstrip('-')}{' DESC' if order_by.startswith('-') else ''}"
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset or 0)}"
-        return [self._row(table, r) for r in self.db.execute(sql, params)]
+        return [self._row(table, r) for r in self.sql.execute(sql, params)]
 
     def count(self, table: str, **where: Any) -> int:
-        clause, params = _where(where)
-        return self.db.execute(f"SELECT count(*) FROM {table}{clause}", params).fetchone()[0]
+        clause, params = _where(where, self.sql.like)
+        return self.sql.execute(f"SELECT count(*) FROM {table}{clause}", params).fetchone()[0]
 
     def insert(self, table: str, row: Mapping[str, Any]) -> Any:
-        values = {k: _encode(v) for k, v in row.items() if not (k == CORE_TABLES[table] and v is None)}
+        pk = CORE_TABLES[table]
+        values = {k: _encode(v) for k, v in row.items() if not (k == pk and v is None)}
         sql = f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})"
         with self.write() as db:
             try:
-                cursor = db.execute(sql, list(values.values()))
-            except sqlite3.IntegrityError as exc:
-                raise _integrity(table, values, exc) from None
-        return values.get(CORE_TABLES[table], cursor.lastrowid)
+                if pk in values:
+                    db.execute(sql, list(values.values()))
+                    if table in AUTO_KEYS:
+                        db.sync_sequence(table, pk)
+                    return values[pk]
+                return db.insert_returning(sql, list(values.values()), pk)
+            except IntegrityProblem as exc:
+                raise _problem(table, values, exc) from None
 
     def insert_many(self, table: str, rows: Sequence[Mapping[str, Any]]) -> int:
         """Insert rows in one statement batch, inside the current transaction."""
         if not rows:
             return 0
-        columns = [c for c in rows[0] if not (c == CORE_TABLES[table] and rows[0][c] is None)]
+        pk = CORE_TABLES[table]
+        columns = [c for c in rows[0] if not (c == pk and rows[0][c] is None)]
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         with self.write() as db:
             try:
-                db.conn.executemany(sql, ([_encode(r.get(c)) for c in columns] for r in rows))
-            except sqlite3.IntegrityError as exc:
-                raise _integrity(table, {}, exc) from None
+                db.executemany(sql, ([_encode(r.get(c)) for c in columns] for r in rows))
+            except IntegrityProblem as exc:
+                raise _problem(table, {}, exc) from None
+            if pk in columns and table in AUTO_KEYS:
+                db.sync_sequence(table, pk)
         return len(rows)
 
     def update(self, table: str, key: Any, values: Mapping[str, Any], *, version: int | None = None) -> None:
@@ -268,24 +271,24 @@ class Store(IssueRows, MetricCounters):
         with self.write() as db:
             try:
                 cursor = db.execute(sql, params)
-            except sqlite3.IntegrityError as exc:
-                raise _integrity(table, sets, exc) from None
+            except IntegrityProblem as exc:
+                raise _problem(table, sets, exc) from None
             if cursor.rowcount == 0:
                 current = self.get(table, key)
-                raise StaleUpdate(key, version or 0, current.get("version", 0))
+                raise StaleUpdate(key, version or 0, current.get("version", 0), record=table)
 
     def delete(self, table: str, key: Any) -> None:
         pk = CORE_TABLES[table]
         with self.write() as db:
             try:
                 db.execute(f"DELETE FROM {table} WHERE {pk} = ?", [key])
-            except sqlite3.IntegrityError as exc:
-                raise _integrity(table, {}, exc) from None
+            except IntegrityProblem as exc:
+                raise _problem(table, {}, exc) from None
 
     # -- settings -----------------------------------------------------------------------
 
     def setting(self, key: str, default: Any = None) -> Any:
-        row = self.db.execute("SELECT value FROM setting WHERE key = ?", [key]).fetchone()
+        row = self.sql.execute("SELECT value FROM setting WHERE key = ?", [key]).fetchone()
         return json.loads(row[0]) if row else default
 
     def set_setting(self, key: str, value: Any) -> None:
@@ -298,9 +301,11 @@ class Store(IssueRows, MetricCounters):
 
     def instants_to_utc(self, table: str, columns: Sequence[str], zone_name: str) -> None:
         """Rewrite naive wall-clock text of ``zone_name`` in ``columns`` as UTC instants."""
+        if self.sql.name != "sqlite":
+            return  # PostgreSQL deployments began with aware instants
         from .schema import _local_to_utc
 
-        self.db.conn.create_function("gridgov_utc", 1, _local_to_utc(zone_name), deterministic=True)
+        self.sql.conn.create_function("gridgov_utc", 1, _local_to_utc(zone_name), deterministic=True)
         sets = ", ".join(f'"{c}" = gridgov_utc("{c}")' for c in columns)
         with self.write() as db:
             db.execute(f'UPDATE "{table}" SET {sets}')
@@ -313,9 +318,16 @@ class Store(IssueRows, MetricCounters):
         ``PRAGMA data_version`` changes only when another connection commits, and reading it
         touches no page, so the common case (nothing changed) costs one pragma; only then is
         the version row read."""
-        data_version = self.db.execute("PRAGMA data_version").fetchone()[0]
-        if data_version != self._data_version:
-            self._data_version = data_version
+        counter = self.sql.change_counter()
+        if counter is None:
+            # PostgreSQL has no change counter: read the row at most once a second.
+            now = time.monotonic()
+            if self._data_version is None or now - self._directory_read_at > 1.0:
+                self._directory_version = str(self.setting("directory_version", ""))
+                self._directory_read_at, self._data_version = now, 0
+            return self._directory_version
+        if counter != self._data_version:
+            self._data_version = counter
             self._directory_version = str(self.setting("directory_version", ""))
         return self._directory_version
 
@@ -330,7 +342,7 @@ class Store(IssueRows, MetricCounters):
     def distinct_values(self, table: str, column: str) -> list[Any]:
         if table not in CORE_TABLES or column not in self._columns(table):
             raise NotFound("column", f"{table}.{column}")
-        return [r[0] for r in self.db.execute(f"SELECT DISTINCT {column} FROM {table} ORDER BY 1")]
+        return [r[0] for r in self.sql.execute(f"SELECT DISTINCT {column} FROM {table} ORDER BY 1")]
 
     # -- area tree ----------------------------------------------------------------------
 
@@ -338,20 +350,20 @@ class Store(IssueRows, MetricCounters):
                 offset: int = 0, order_by: str | None = None, **where: Any) -> list[dict[str, Any]]:
         """Rows of ``table`` whose ``column`` lies in the subtree of ``path``."""
         low, high = subtree_bounds(path)
-        clause, params = _where(where)
+        clause, params = _where(where, self.sql.like)
         clause = (clause + " AND" if clause else " WHERE") + f" {column} >= ? AND {column} < ?"
         sql = f"SELECT * FROM {table}{clause}"
         if order_by:
             sql += f" ORDER BY {order_by}"
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        return [self._row(table, r) for r in self.db.execute(sql, [*params, low, high])]
+        return [self._row(table, r) for r in self.sql.execute(sql, [*params, low, high])]
 
     def count_subtree(self, table: str, path: str, *, column: str = "path", **where: Any) -> int:
         low, high = subtree_bounds(path)
-        clause, params = _where(where)
+        clause, params = _where(where, self.sql.like)
         clause = (clause + " AND" if clause else " WHERE") + f" {column} >= ? AND {column} < ?"
-        return self.db.execute(f"SELECT count(*) FROM {table}{clause}", [*params, low, high]).fetchone()[0]
+        return self.sql.execute(f"SELECT count(*) FROM {table}{clause}", [*params, low, high]).fetchone()[0]
 
     def members_in_subtree(self, path: str, *, post: str | None = None, limit: int | None = None,
                            offset: int = 0) -> list[dict[str, Any]]:
@@ -379,7 +391,7 @@ class Store(IssueRows, MetricCounters):
         sql += " ORDER BY m.login"
         if limit is not None:
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
-        return [self._row("member", r) for r in self.db.execute(sql, params)]
+        return [self._row("member", r) for r in self.sql.execute(sql, params)]
 
     # -- access log ---------------------------------------------------------------------
 
@@ -396,16 +408,4 @@ class Store(IssueRows, MetricCounters):
         if include_global:
             clauses.append("area_path IS NULL")
         sql = f"SELECT * FROM access_log WHERE {' OR '.join(clauses) or '0'} ORDER BY id DESC LIMIT ?"
-        return [self._row("access_log", r) for r in self.db.execute(sql, [*params, int(limit)])]
-
-
-def _integrity(table: str, values: Mapping[str, Any], exc: sqlite3.IntegrityError) -> ValidationError:
-    message = str(exc)
-    if "UNIQUE" in message:
-        column = message.rsplit(".", 1)[-1]
-        return ValidationError(column, f"{values.get(column, '')!s} already exists", record=table)
-    if "FOREIGN KEY" in message:
-        return ValidationError("reference", "refers to a record that does not exist", record=table)
-    if "NOT NULL" in message:
-        return ValidationError(message.rsplit(".", 1)[-1], "is required", record=table)
-    return ValidationError("row", message, record=table)
+        return [self._row("access_log", r) for r in self.sql.execute(sql, [*params, int(limit)])]

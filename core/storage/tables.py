@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import sqlite_utils
 
 from ..errors import NotFound, StaleUpdate, ValidationError
 from ..identifiers import mask_id_number, mask_phone
+from .errors import IntegrityProblem
 
 if TYPE_CHECKING:
     from .store import Store
@@ -28,6 +28,7 @@ _OPS = {"eq": "=", "ne": "!=", "lt": "<", "lte": "<=", "gt": ">", "gte": ">="}
 LOOKUPS = (*_OPS, "in", "isnull", "contains", "startswith", "under")
 """Every lookup ``column__<lookup>=value`` the table API understands (``eq`` is the default)."""
 COLUMN_TYPES = {"text": str, "int": int, "float": float, "json": str, "date": str, "datetime": str, "bool": int}
+"""The portable column types (SQLite's storage class shown; PostgreSQL's in :mod:`.ddl`)."""
 PERSONAL_KINDS = ("phone", "id_number")
 
 CORE_TABLE_NAMES = frozenset({
@@ -110,10 +111,11 @@ class Migrations:
 
 
 class SchemaEditor:
-    """What a plugin migration may do: create, extend and index tables of its namespace."""
+    """What a plugin migration may do: create, extend and index tables of its namespace,
+    with portable column types (on SQLite and PostgreSQL alike; see :mod:`.ddl`)."""
 
-    def __init__(self, db: sqlite_utils.Database, namespace: str) -> None:
-        self._db = db
+    def __init__(self, ops: Any, namespace: str) -> None:
+        self._ops = ops
         self.namespace = namespace
 
     def name(self, table: str) -> str:
@@ -151,21 +153,16 @@ class SchemaEditor:
             if other not in {"issue", "area", "member", "organisation"}:
                 other = self.name(other)
             fks.append((column, other, other_column))
-        self._db[self.name(table)].create(
-            {c: COLUMN_TYPES[t] for c, t in columns.items()},
-            pk=pk,
-            not_null=set(not_null),
-            foreign_keys=fks,
-        )
+        self._ops.create_table(self.name(table), dict(columns), pk=pk, not_null=set(not_null), foreign_keys=fks)
 
     def add_column(self, table: str, column: str, kind: str) -> None:
         _check_declaration({column: kind})
-        self._db[self.name(table)].add_column(column, COLUMN_TYPES[kind])
+        self._ops.add_column(self.name(table), column, kind)
 
     def create_index(self, table: str, columns: list[str], *, unique: bool = False) -> None:
         for column in columns:
             _check_column(column)
-        self._db[self.name(table)].create_index(columns, unique=unique)
+        self._ops.create_index(self.name(table), columns, unique=unique)
 
 
 def _check_declaration(columns: Mapping[str, str], pk: str | None = None, not_null: tuple[str, ...] = (),
@@ -358,7 +355,7 @@ class Table:
         if op in ("contains", "startswith"):
             pattern = _like_escape(str(value))
             params.append(f"%{pattern}%" if op == "contains" else f"{pattern}%")
-            return f"{quoted} LIKE ? ESCAPE '\\'"
+            return f"{quoted} {self._store.sql.like} ? ESCAPE '\\'"
         if value is None and op in ("", "eq"):
             return f"{quoted} IS NULL"
         params.append(_encode(value))
@@ -415,14 +412,14 @@ class Table:
             sql += f" LIMIT {_bounded(limit, 'limit')}"
             if offset:
                 sql += f" OFFSET {_bounded(offset, 'offset')}"
-        cursor = self._store.db.execute(sql, params)
+        cursor = self._store.sql.execute(sql, params)
         names = [d[0] for d in cursor.description]
         for values in cursor:
             yield self._decode(dict(zip(names, values, strict=True)))
 
     def count(self, *conditions: Condition, scope: Any = None, **where: Any) -> int:
         clause, params = self._where(conditions, where, scope)
-        return self._store.db.execute(f'SELECT count(*) FROM "{self.name}"{clause}', params).fetchone()[0]
+        return self._store.sql.execute(f'SELECT count(*) FROM "{self.name}"{clause}', params).fetchone()[0]
 
     def count_by(self, column: str, *conditions: Condition, scope: Any = None, **where: Any) -> dict[Any, int]:
         """How many matching rows take each value of ``column`` (one query for a whole
@@ -431,22 +428,20 @@ class Table:
         clause, params = self._where(conditions, where, scope)
         sql = f'SELECT {quoted}, count(*) FROM "{self.name}"{clause} GROUP BY {quoted} ORDER BY {quoted}'
         decode = (lambda v: bool(v) if v is not None else None) if column in self._bool else (lambda v: v)
-        return {decode(value): n for value, n in self._store.db.execute(sql, params)}
+        return {decode(value): n for value, n in self._store.sql.execute(sql, params)}
 
     def sum(self, column: str, *conditions: Condition, scope: Any = None, **where: Any) -> int | float:
         """The sum of a numeric column over matching rows (0 when none): exact for integers."""
         quoted = self._column(column, "sum")
         clause, params = self._where(conditions, where, scope)
-        value = self._store.db.execute(
-            f'SELECT total({quoted}), sum({quoted}) FROM "{self.name}"{clause}', params
-        ).fetchone()
-        return value[1] if value[1] is not None else 0
+        value = self._store.sql.execute(f'SELECT sum({quoted}) FROM "{self.name}"{clause}', params).fetchone()
+        return value[0] if value[0] is not None else 0
 
     def distinct(self, column: str, *conditions: Condition, scope: Any = None, **where: Any) -> int:
         """How many distinct non-null values ``column`` takes over matching rows."""
         quoted = self._column(column, "distinct")
         clause, params = self._where(conditions, where, scope)
-        return self._store.db.execute(
+        return self._store.sql.execute(
             f'SELECT count(DISTINCT {quoted}) FROM "{self.name}"{clause}', params
         ).fetchone()[0]
 
@@ -460,8 +455,16 @@ class Table:
         with self._store.write() as db:
             columns = ", ".join(f'"{c}"' for c in values)
             marks = ", ".join("?" for _ in values)
-            cursor = db.execute(f'INSERT INTO "{self.name}" ({columns}) VALUES ({marks})', list(values.values()))
-            return values.get(self.pk, cursor.lastrowid)
+            sql = f'INSERT INTO "{self.name}" ({columns}) VALUES ({marks})'
+            try:
+                if values.get(self.pk) is not None:
+                    db.execute(sql, list(values.values()))
+                    if self.spec.columns.get(self.pk) == "int":
+                        db.sync_sequence(self.name, self.pk)
+                    return values[self.pk]
+                return db.insert_returning(sql, list(values.values()), self.pk)
+            except IntegrityProblem as exc:
+                raise _problem(self.name, values, exc) from None
 
     def insert_all(self, rows: list[Mapping[str, Any]]) -> int:
         """Insert many rows in one transaction; returns how many."""
@@ -474,7 +477,12 @@ class Table:
         names = ", ".join(f'"{c}"' for c in (*columns, *extra))
         sql = f'INSERT INTO "{self.name}" ({names}) VALUES ({", ".join("?" for _ in (*columns, *extra))})'
         with self._store.write() as db:
-            db.conn.executemany(sql, [[*(_encode(r.get(c)) for c in columns), *([1] if extra else [])] for r in rows])
+            try:
+                db.executemany(sql, [[*(_encode(r.get(c)) for c in columns), *([1] if extra else [])] for r in rows])
+            except IntegrityProblem as exc:
+                raise _problem(self.name, {}, exc) from None
+            if self.pk in columns and self.spec.columns.get(self.pk) == "int":
+                db.sync_sequence(self.name, self.pk)
         return len(rows)
 
     def update(self, key: Any, values: Mapping[str, Any], *, expected_version: int | None = None) -> None:
@@ -497,7 +505,10 @@ class Table:
             sql += ' AND "version" = ?'
             params.append(expected_version)
         with self._store.write() as db:
-            cursor = db.execute(sql, params)
+            try:
+                cursor = db.execute(sql, params)
+            except IntegrityProblem as exc:
+                raise _problem(self.name, encoded, exc) from None
             if cursor.rowcount == 0:
                 current = self.find(key)
                 if current is None:
@@ -507,6 +518,16 @@ class Table:
     def delete(self, key: Any) -> None:
         with self._store.write() as db:
             db.execute(f'DELETE FROM "{self.name}" WHERE "{self._column(self.pk)[1:-1]}" = ?', [key])
+
+
+def _problem(table: str, values: Mapping[str, Any], problem: IntegrityProblem) -> ValidationError:
+    if problem.kind == "unique":
+        return ValidationError(problem.column, f"{values.get(problem.column, '')!s} already exists", record=table)
+    if problem.kind == "foreign_key":
+        return ValidationError("reference", "refers to a record that does not exist", record=table)
+    if problem.kind == "not_null":
+        return ValidationError(problem.column, "is required", record=table)
+    return ValidationError("row", str(problem), record=table)
 
 
 def subtree_range(path: str) -> tuple[str, str]:
@@ -529,9 +550,9 @@ def _check_column(column: str) -> None:
         raise ValidationError("column", f"{column!r} is not a column name")
 
 
-def _where(where: Mapping[str, Any]) -> tuple[str, list[Any]]:
+def _where(where: Mapping[str, Any], like: str = "LIKE") -> tuple[str, list[Any]]:
     """WHERE clause for the core's own tables (columns checked as names; the core passes
-    only its own)."""
+    only its own). ``like`` is the engine's case-insensitive match operator."""
     parts: list[str] = []
     params: list[Any] = []
     for key, value in where.items():
@@ -548,7 +569,7 @@ def _where(where: Mapping[str, Any]) -> tuple[str, list[Any]]:
             parts.append(f'"{column}" IS {"" if value else "NOT "}NULL')
         elif op in ("contains", "startswith"):
             pattern = _like_escape(str(value))
-            parts.append(f'"{column}" LIKE ? ESCAPE \'\\\'')
+            parts.append(f'"{column}" {like} ? ESCAPE \'\\\'')
             params.append(f"%{pattern}%" if op == "contains" else f"{pattern}%")
         elif value is None and op in ("", "eq"):
             parts.append(f'"{column}" IS NULL')
