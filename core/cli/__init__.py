@@ -23,9 +23,10 @@ from .output import (
     resolve_actor,
     table,
 )
+from .params import LIMIT, OFFSET, RECORD_ID  # noqa: E402  (after .output, which it uses)
 
 __all__ = [
-    "AppContext", "as_option", "cli", "echo_json", "fields_block", "get_platform", "main", "parse_day", "pass_app",
+    "LIMIT", "OFFSET", "RECORD_ID", "AppContext", "as_option", "cli", "echo_json", "fields_block", "get_platform", "main", "parse_day", "pass_app",
     "reports_errors", "resolve_actor", "table",
 ]  # fmt: skip
 
