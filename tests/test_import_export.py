@@ -29,6 +29,7 @@ from gridgov.core import demo_vocabulary as vocab
 from gridgov.core.services.transfer_records import KINDS, field_names
 from gridgov.core.storage.store import CORE_TABLES
 from gridgov.core.testing import Clock
+from gridgov.core.workflow import to_row_json
 
 pytestmark = pytest.mark.usefixtures("core_cli_only")
 
@@ -374,6 +375,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_records(tmp_pa
             assert platform.issues.replay(issue_id) == stored
             events = platform.store.events(issue_id)
             assert [(e["action"], json.loads(e["metrics"])) for e in events] == [("import", {"received": 1})]
+            assert events[0]["changes"] == to_row_json(json.loads(events[0]["changes"]))  # the workflow's text
         assert platform.metrics.for_area(SYSTEM, "LG").counts["received"] == 3
         assert platform.metrics.for_area(SYSTEM, "SX01").counts["received"] == 3
         assert platform.metrics.for_area(SYSTEM, "BNK").counts["received"] == 0

@@ -153,3 +153,16 @@ def test_escape_and_unescape_examples():
     assert escape_formula("-") == "'-"
     assert unescape_formula("''=1+1") == "'=1+1"
     assert unescape_formula("'plain") == "'plain"
+
+
+def test_an_id_repeated_batches_apart_names_the_first_line(sample_db, tmp_path):
+    path = tmp_path / "issues.csv"
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        out.write("id,title,category,area_code,reported_at\n")
+        for i in range(1, 6_002):
+            out.write(f"{i},积水{i},road.repair,SX01,2026-10-01T09:00:00\n")
+        out.write("3,又是3号,road.repair,SX01,2026-10-01T09:00:00\n")
+    result = run("import", "issues", str(path))
+    assert result.stderr == "error: issues.csv line 6003: id: issue 3 appears twice (also at issues.csv line 4)\n"
+    with Platform(sample_db) as platform:
+        assert platform.store.count("issue") == 0

@@ -28,7 +28,6 @@ from .transfer_ids import Ids
 from .transfer_records import (
     CHANGED_BY_IMPORT,
     CHUNK,
-    LOOKUP_CHUNK,
     RECEIVED,
     fast_issue_row,
     parent_first,
@@ -457,5 +456,3 @@ LOADERS: dict[str, Callable[[Any], Loader]] = {
     "dual_registration": DualRegistrationLoader,
     "issue": IssueLoader,
 }
-
-__all__ = ["LOADERS", "LOOKUP_CHUNK", "Loader"]
