@@ -74,7 +74,7 @@ def model_time(value: str | dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     parsed = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value.strip())
     if not MODEL_TIMES_ARE_NAIVE:
         return parse_instant(parsed, zone)
-    if parsed.tzinfo is None and _steady_hour(parsed, zone):
+    if parsed.tzinfo is None and steady_hour(parsed, zone):
         return parsed
     return _naive_local(parse_instant(parsed, zone), zone)
 
@@ -84,8 +84,8 @@ def _naive_local(instant: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
     return instant.astimezone(zone).replace(tzinfo=None)
 
 
-def _steady_hour(moment: dt.datetime, zone: dt.tzinfo) -> bool:
-    """Whether ``zone`` keeps one offset from an hour before ``moment``'s hour to an hour after."""
+def steady_hour(moment: dt.datetime, zone: dt.tzinfo) -> bool:
+    """(TRANSITION, with :func:`model_time`'s shortcut.) Whether ``zone`` keeps one offset from an hour before ``moment``'s hour to an hour after."""
     key = (zone, moment.toordinal() * 24 + moment.hour)
     steady = _STEADY.get(key)
     if steady is None:
