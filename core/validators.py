@@ -38,11 +38,11 @@ _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"
 
 def control_problem(text: str, *, multiline: bool = False) -> str | None:
     """Why ``text`` is unsafe to store and print, or None: control characters (NUL,
-    terminal escapes; newlines and tabs only in ``multiline`` text) and bidirectional
+    terminal escapes; line breaks and tabs only in ``multiline`` text) and bidirectional
     overrides, which make a terminal show something other than what is stored."""
     for ch in text:
         code = ord(ch)
-        if ch in ("\n", "\t") and multiline:
+        if ch in ("\n", "\r", "\t") and multiline:
             continue
         if code < 0x20 or 0x7F <= code <= 0x9F or ch in ("\u2028", "\u2029"):
             return f"contains the control character U+{code:04X}; remove it"

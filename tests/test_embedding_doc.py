@@ -12,7 +12,7 @@ BLOCK = re.compile(r"^```python\n(.*?)^```$", re.S | re.M)
 SECTIONS = (
     "Open a platform", "The services", "Actors and scopes", "Reporting and acting", "Personal data",
     "Metrics", "Events: subscribing to changes", "Time", "Deadlines (SLA) from TOML", "Areas with geometry", "Errors",
-    "Transactions", "Threads and processes",
+    "Transactions", "Import and export", "Threads and processes",
 )  # fmt: skip
 
 

@@ -29,6 +29,7 @@ from gridgov.core import demo_vocabulary as vocab
 from gridgov.core.services.transfer_records import KINDS, field_names
 from gridgov.core.storage.store import CORE_TABLES
 from gridgov.core.testing import Clock
+from gridgov.core.workflow import to_row_json
 
 pytestmark = pytest.mark.usefixtures("core_cli_only")
 
@@ -282,7 +283,7 @@ def test_export_masks_personal_data_and_logs_every_export(sample_db, tmp_path):
     rows = {r["login"]: r for r in csv.DictReader(io.StringIO(masked.stdout))}
     assert list(rows["worker_sx01"]) == field_names(KINDS["members"])
     assert rows["worker_sx01"]["phone"] == "138****0005"
-    assert access_log(sample_db) == [("system", "export:members", "export")]
+    assert access_log(sample_db) == [("system", "export:members scope=/", "export")]
 
     out = tmp_path / "members.json"
     full = run("export", "members", "--output", str(out), "--unmask", "--reason", "年度备份", "--as", "admin")
@@ -290,7 +291,7 @@ def test_export_masks_personal_data_and_logs_every_export(sample_db, tmp_path):
     assert full.stderr == f"exported 12 members to {out}\n"
     records = {r["login"]: r for r in json.loads(out.read_text(encoding="utf-8"))}
     assert records["worker_sx01"]["phone"] == "13800000005"
-    assert access_log(sample_db)[-1] == ("admin", "export:members", "年度备份")
+    assert access_log(sample_db)[-1] == ("admin", "export:members scope=/", "年度备份")
 
 
 def test_refused_exports_leave_no_file_and_no_log(sample_db, tmp_path):
@@ -375,21 +376,22 @@ def test_export_then_import_into_an_empty_database_gives_the_same_records(tmp_pa
             assert platform.issues.replay(Actor.system(), issue_id, unmask_reason="integrity check") == stored
             events = platform.store.events(issue_id)
             assert [(e["action"], json.loads(e["metrics"])) for e in events] == [("import", {"received": 1})]
+            assert events[0]["changes"] == to_row_json(json.loads(events[0]["changes"]))  # the workflow's text
         assert platform.metrics.for_area(SYSTEM, "LG").counts["received"] == 3
         assert platform.metrics.for_area(SYSTEM, "SX01").counts["received"] == 3
         assert platform.metrics.for_area(SYSTEM, "BNK").counts["received"] == 0
         assert [i.id for i in platform.issues.list(platform.actor("handler_sxwy"))] == [2]
 
 
-def test_imported_issues_keep_free_ids_and_renumber_taken_ones(sample_db, tmp_path):
+def test_imported_issues_keep_their_ids_and_get_their_place_from_the_tree(sample_db, tmp_path):
     with Platform(sample_db) as platform:
         platform.issues.report(platform.actor("worker_sx01"), area="SX01", category="noise", title="已有案件")
     base = {"category": "road.repair", "area_code": "SX01-B1", "reported_at": "2026-10-01T09:00:00"}
     records = [
-        {**base, "id": 1, "title": "编号已被占用"},
         {**base, "id": 50, "title": "空闲编号"},
         {**base, "title": "没有编号，合并到50", "status": "merged", "merged_into": 50},
-        {**base, "id": 7, "title": "合并到文件里的1号", "status": "merged", "merged_into": 1},
+        {**base, "id": 7, "title": "合并到已有的1号", "status": "merged", "merged_into": 1},
+        {**base, "id": 8, "title": "合并到文件里的50号", "status": "merged", "merged_into": 50},
     ]
     path = tmp_path / "issues.json"
     path.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
@@ -397,10 +399,10 @@ def test_imported_issues_keep_free_ids_and_renumber_taken_ones(sample_db, tmp_pa
     assert result.exit_code == 0, result.output
     with Platform(sample_db) as platform:
         by_title = {i.title: i for i in platform.issues.iter_all(Actor.system(), unmask_reason="integrity check")}
-        assert by_title["编号已被占用"].id == 51
         assert by_title["空闲编号"].id == 50
-        assert (by_title["没有编号，合并到50"].id, by_title["没有编号，合并到50"].merged_into) == (52, 50)
-        assert (by_title["合并到文件里的1号"].id, by_title["合并到文件里的1号"].merged_into) == (7, 51)
+        assert (by_title["没有编号，合并到50"].id, by_title["没有编号，合并到50"].merged_into) == (51, 50)
+        assert (by_title["合并到已有的1号"].id, by_title["合并到已有的1号"].merged_into) == (7, 1)
+        assert (by_title["合并到文件里的50号"].id, by_title["合并到文件里的50号"].merged_into) == (8, 50)
         assert by_title["空闲编号"].handling_area == "SX01"
         assert by_title["空闲编号"].level == "grid"
         assert by_title["空闲编号"].area_path == "/LG/PH/SX/SX01/SX01-B1/"
@@ -433,7 +435,7 @@ def test_import_reports_progress_in_order(sample_db):
     with Platform(sample_db) as platform:
         count = platform.transfer.import_records(SYSTEM, "members", rows, progress=lambda d, t: calls.append((d, t)))
     assert count == 2500
-    assert calls[-1] == (5000, 5000)
+    assert calls[-1] == (2500, 2500)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
 
 

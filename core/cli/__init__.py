@@ -25,10 +25,12 @@ from .output import (
     resolve_actor,
     table,
 )
+from .params import LIMIT, OFFSET, RECORD_ID  # noqa: E402  (after .output, which it uses)
 
 __all__ = [
-    "AppContext", "CommandContext", "as_option", "cli", "command", "echo_json", "fields_block", "get_platform", "main", "parse_day", "pass_app",
-    "printable", "reports_errors", "resolve_actor", "table",
+    "LIMIT", "OFFSET", "RECORD_ID", "AppContext", "CommandContext", "as_option", "cli", "command", "echo_json",
+    "fields_block", "get_platform", "main", "parse_day", "pass_app", "printable", "reports_errors", "resolve_actor",
+    "table",
 ]  # fmt: skip
 
 

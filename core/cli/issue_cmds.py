@@ -21,6 +21,7 @@ from .output import (
     resolve_actor,
     table,
 )
+from .params import LIMIT, OFFSET, RECORD_ID, VERSION, record_id
 
 STATUS_ZH = {
     "reported": "已上报", "registered": "已立案", "rejected": "不予立案", "merged": "已合并",
@@ -68,8 +69,8 @@ def report(app: AppContext, area: str, category: str, title: str, description: s
 @click.option("--category", metavar="CODE", help="Only this category.")
 @click.option("--overdue", is_flag=True, help="Only open cases past their deadline.")
 @click.option("--search", metavar="TEXT", help="Words in the title or description.")
-@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
-@click.option("--offset", default=0, type=click.IntRange(0))
+@click.option("--limit", default=50, show_default=True, type=LIMIT)
+@click.option("--offset", default=0, type=OFFSET)
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of issues.")
 @as_option()
 @pass_app
@@ -108,7 +109,7 @@ def _issue_cells(app: AppContext, issue: Issue, now: Any) -> list[Any]:
 
 
 @issue.command("show")
-@click.argument("issue_id", type=int)
+@click.argument("issue_id", type=RECORD_ID)
 @click.option("--json", "as_json", is_flag=True, help='{"issue": …, "events": […], "actions": […]}')
 @as_option()
 @pass_app
@@ -155,14 +156,14 @@ def show(app: AppContext, issue_id: int, as_json: bool, login: str) -> None:
 
 
 @issue.command("act")
-@click.argument("issue_id", type=int)
+@click.argument("issue_id", type=RECORD_ID)
 @click.argument("action")
 @click.option("--to", "target", metavar="TARGET",
               help="dispatch: an organisation code or member login (org:CODE / member:LOGIN to say which); "
                    "merge: the issue id to merge into.")
 @click.option("--note", default="", help="The reason or result (required by reject, return, resolve…).")
 @click.option("--rating", help="close: satisfied, basically_satisfied or dissatisfied.")
-@click.option("--version", "expected_version", type=int,
+@click.option("--version", "expected_version", type=VERSION,
               help="Refuse if the case changed since this version (stale-update check).")
 @click.option("--json", "as_json", is_flag=True, help="Print the updated issue as JSON.")
 @as_option()
@@ -178,10 +179,9 @@ def act(app: AppContext, issue_id: int, action: str, target: str | None, note: s
     transition = platform.transitions.get(action)
     if target is not None:
         if action == "merge" or (transition is not None and "merge_into" in transition.requires):
-            try:
-                params["merge_into"] = int(target)
-            except ValueError:
-                raise ValidationError("--to", f"{action} needs an issue id, not {target!r}") from None
+            if not target.strip().isdigit():
+                raise ValidationError("--to", f"{action} needs an issue id, not {target!r}")
+            params["merge_into"] = record_id(target, "--to")
         else:
             params.update(_dispatch_target(app, target))
     updated = platform.issues.act(actor, issue_id, action, note=note, rating=rating,

@@ -45,23 +45,44 @@ class _Progress:
 @click.argument("kind", type=_KIND)
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=_FORMAT, help="csv or json (default: from the file name).")
+@click.option("--renumber", is_flag=True,
+              help="Give records whose id already exists, or appears twice in FILE, a new id instead of "
+                   "refusing the file (merges that name them follow).")
 @as_option(required=False)
 @pass_app
 @reports_errors
-def import_(app: AppContext, kind: str, file: str, fmt: str | None, login: str | None) -> None:
+def import_(app: AppContext, kind: str, file: str, fmt: str | None, renumber: bool, login: str | None) -> None:
     """Import KIND records from FILE (CSV with a header of field names, or a JSON list).
 
-    Imports are all-or-nothing: every record is checked first, and one bad record stops
-    the import with one line naming the file, the line, the field and the reason; nothing
-    is written then. Areas and organisations may come in any order (parents are put first).
+    \b
     KIND: areas, organisations, members, roles (role assignments), pairings,
     dual-registrations, issues.
+
+    Imports are all-or-nothing: FILE is read as a stream and written in one transaction;
+    one bad record stops the import with one line naming the file, the line, the field
+    and the reason, and nothing is written. Areas and organisations may come in any order
+    (parents are put first); an issue may be merged into one further down the file.
+
+    Every record must lie inside the data.import scope of --as (an area in its parent, a
+    member in the home area and the organisation's seat, an issue in its area…), and an
+    imported post may carry no permission --as does not hold there.
+
+    Ids that already exist or appear twice are refused unless --renumber is given; records
+    without an id get new ones.
+
+    Times: a value with an offset (2026-10-01T09:00:00+08:00, or Z for UTC) is that instant;
+    a value without one is a wall-clock time of the deployment's zone (Asia/Shanghai unless
+    the deployment sets another). Times after the platform's clock are refused.
+
+    CSV: a field over 1 MB, a header naming a column twice, and a quote that runs across
+    lines into other rows are refused; a cell exported as '=… (a neutralised formula) is
+    read back without its leading '.
     """
     actor = resolve_actor(app, login)
     fmt = format_of(file, fmt)
     progress = _Progress(f"importing {kind}")
     try:
-        count = app.platform.transfer.import_file(actor, kind, file, fmt=fmt, progress=progress)
+        count = app.platform.transfer.import_file(actor, kind, file, fmt=fmt, progress=progress, renumber=renumber)
     finally:
         progress.close()
     click.echo(f"imported {count} {kind} from {Path(file).name}")
@@ -80,8 +101,11 @@ def export(app: AppContext, kind: str, fmt: str | None, output: str | None, unma
            reason: str | None, login: str | None) -> None:
     """Export KIND records as CSV (header = field names) or JSON.
 
-    Phone and ID numbers are masked unless --unmask --reason is given by a member who may
-    unmask personal data. Every export is written to the access log.
+    Only the records inside the data.export scope of --as are exported. Phone and ID
+    numbers are masked unless --unmask --reason is given by a member who may unmask
+    personal data. Every export is written to the access log with its scope. CSV cells
+    that a spreadsheet would run as a formula (=, +, -, @, tab, CR) get a leading ', which
+    gridgov import takes off again.
     """
     if unmask and not (reason or "").strip():
         raise ValidationError("--reason", "--unmask needs a reason")

@@ -4,14 +4,12 @@ checked records, and encoding them as rows (the part of an import that needs no 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import types
 import typing
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +19,15 @@ from ..converter import from_dict
 from ..errors import ValidationError
 from ..identifiers import mask_id_number, mask_phone
 from ..models import Area, DualRegistration, Issue, Member, Organisation, Pairing, RoleAssignment
-from ..timezone import DeploymentTime
 from ..workflow import due_key
+from .transfer_cells import (
+    DEFAULT_ZONE,
+    MAX_INT,
+    MIN_INT,
+    check_int,
+    check_record_id,
+    parse_instant,
+)
 
 FORMATS = ("csv", "json")
 CHUNK = 5000
@@ -84,49 +89,6 @@ def field_names(kind: Kind) -> list[str]:
     return [a.name for a in attrs.fields(kind.model)]
 
 
-# -- reading files --------------------------------------------------------------------------
-
-Located = tuple[str, dict[str, Any]]
-
-
-def read_records(path: str | Path, fmt: str | None = None) -> list[Located]:
-    """The raw records of a file, each with where it came from (``members.csv line 12``)."""
-    path = Path(path)
-    fmt = format_of(path, fmt)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ValidationError("file", "does not exist", record=str(path)) from None
-    except UnicodeDecodeError:
-        raise ValidationError("file", "is not UTF-8 text", record=path.name) from None
-    return parse_records(text, fmt, path.name)
-
-
-def parse_records(text: str, fmt: str, source: str) -> list[Located]:
-    if fmt == "json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValidationError("json", exc.msg, record=f"{source} line {exc.lineno}") from None
-        if not isinstance(data, list):
-            raise ValidationError("json", "must be a list of records", record=source)
-        out = []
-        for i, item in enumerate(data, 1):
-            if not isinstance(item, dict):
-                raise ValidationError("json", "a record must be an object", record=f"{source} record {i}")
-            out.append((f"{source} record {i}", item))
-        return out
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    out, last_line = [], 1
-    for row in reader:
-        where = f"{source} line {last_line + 1}"
-        last_line = reader.line_num
-        if None in row:
-            raise ValidationError("row", "has more cells than the header", record=where)
-        out.append((where, row))
-    return out
-
-
 # -- values -----------------------------------------------------------------------------------
 
 _OMIT = object()
@@ -155,7 +117,7 @@ class _Shape:
 _SHAPES = {name: _Shape.of(kind.model) for name, kind in KINDS.items()}
 
 
-def _value(kind: type, field: str, value: Any) -> Any:
+def _value(kind: type, field: str, value: Any, zone: dt.tzinfo) -> Any:
     """A cell or JSON value made ready for the record; empty means "not given"."""
     if kind is str and isinstance(value, str):
         return value if value else _OMIT
@@ -184,17 +146,18 @@ def _value(kind: type, field: str, value: Any) -> Any:
                 value = json.loads(text)
             except json.JSONDecodeError as exc:
                 raise ValidationError(field, f"is not JSON: {exc.msg}") from None
-    if kind is dt.datetime or kind is dt.date:
-        if isinstance(value, kind):
-            return value
+    if kind is dt.datetime:
         try:
-            parsed = dt.datetime.fromisoformat(str(value).strip())
+            return parse_instant(value, zone)
+        except (ValueError, TypeError, AttributeError) as exc:
+            raise ValidationError(field, str(exc)) from None
+    if kind is dt.date:
+        if isinstance(value, dt.date):
+            return value.date() if isinstance(value, dt.datetime) else value
+        try:
+            return dt.datetime.fromisoformat(str(value).strip()).date()
         except ValueError as exc:
             raise ValidationError(field, str(exc)) from None
-        if kind is dt.date:
-            return parsed.date()
-        # A spreadsheet's times are wall-clock times of the deployment's zone.
-        return DeploymentTime().read(parsed, field)
     if kind is dict and not isinstance(value, dict):
         raise ValidationError(field, "must be a JSON object")
     if kind is bool and not isinstance(value, bool):
@@ -204,8 +167,13 @@ def _value(kind: type, field: str, value: Any) -> Any:
     return value
 
 
-def build_record(kind: Kind, raw: dict[str, Any]) -> Any:
-    """One record from a raw CSV row or JSON object; validators run."""
+_IDS = frozenset({"id", "merged_into"})
+"""Fields that name a record by its id (1 … 2^63−1)."""
+
+
+def build_record(kind: Kind, raw: dict[str, Any], zone: dt.tzinfo = DEFAULT_ZONE) -> Any:
+    """One record from a raw CSV row or JSON object; validators run. Datetime cells are read
+    by :func:`~.transfer_cells.parse_instant` in ``zone`` (the deployment's)."""
     kinds = _SHAPES[kind.name].kinds
     data: dict[str, Any] = {}
     for field, value in raw.items():
@@ -214,11 +182,16 @@ def build_record(kind: Kind, raw: dict[str, Any]) -> Any:
             raise ValidationError(str(field), f"unknown field; {kind.name} have {', '.join(kinds)}")
         if value is None or value == "":
             continue
-        if type(value) is not expected:  # values already of the right type (JSON) need no work
-            value = _value(expected, field, value)
+        if type(value) is not expected or expected is dt.datetime:
+            value = _value(expected, field, value, zone)
             if value is _OMIT:
                 continue
-        if field in kind.personal and isinstance(value, str) and "*" in value:
+        if expected is int and type(value) is int:
+            if field in _IDS:
+                check_record_id(field, value)
+            elif not MIN_INT <= value <= MAX_INT:
+                check_int(field, value)
+        elif field in kind.personal and isinstance(value, str) and "*" in value:
             raise ValidationError(field, f"{value} is masked; export with --unmask --reason to move personal data")
         data[field] = value
     try:
@@ -286,11 +259,6 @@ def cell_text(value: Any) -> Any:
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return value
-
-
-def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def parent_first(items: list[tuple[str, Any]], key: Callable[[Any], Any],

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from ..errors import NotFound, StaleUpdate, ValidationError
+from ..errors import NotFound, StaleUpdate
 from . import migrate
 from .counters import MetricCounters
 from .engine import Engine

@@ -13,7 +13,17 @@ from typing import Any
 import attrs
 import click
 from gridgov.core import ValidationError
-from gridgov.core.cli import echo_json, fields_block, parse_day, pass_app, resolve_actor, table
+from gridgov.core.cli import (
+    LIMIT,
+    OFFSET,
+    RECORD_ID,
+    echo_json,
+    fields_block,
+    parse_day,
+    pass_app,
+    resolve_actor,
+    table,
+)
 
 from .metrics import Figures, figures, require_reader
 from .money import format_short, format_yuan
@@ -145,8 +155,8 @@ def station_add(app, code, name, area, host, cluster, partners, login) -> None:
     type=click.Choice(STATUSES),
     help="Only these statuses (repeat).",
 )
-@click.option("--limit", default=50, show_default=True)
-@click.option("--offset", default=0)
+@click.option("--limit", default=50, show_default=True, type=LIMIT)
+@click.option("--offset", default=0, type=OFFSET)
 @click.option("--json", "as_json", is_flag=True)
 @as_option
 @pass_app
@@ -171,7 +181,7 @@ def queue(app, station, statuses, limit, offset, as_json, login) -> None:
 
 
 @finance.command("show")
-@click.argument("consultation_id", type=int)
+@click.argument("consultation_id", type=RECORD_ID)
 @click.option("--json", "as_json", is_flag=True)
 @as_option
 @pass_app
@@ -235,7 +245,7 @@ def _firm_options(fn):
 )
 @click.option("--officer", metavar="LOGIN", help="Officer in charge.")
 @click.option(
-    "--issue", "issue_id", type=int, help="Link the consultation to this financing-need case."
+    "--issue", "issue_id", type=RECORD_ID, help="Link the consultation to this financing-need case."
 )
 @click.option("--note", default="")
 @as_option
@@ -310,7 +320,7 @@ def report_need(
 
 
 @finance.command("refer")
-@click.argument("consultation_id", type=int)
+@click.argument("consultation_id", type=RECORD_ID)
 @click.option("--institution", required=True, metavar="ORG")
 @click.option("--note", default="")
 @as_option
@@ -324,7 +334,7 @@ def refer(app, consultation_id, institution, note, login) -> None:
 
 
 @finance.command("grant")
-@click.argument("consultation_id", type=int)
+@click.argument("consultation_id", type=RECORD_ID)
 @click.option("--amount", required=True, help="Credit granted: 12.34 (yuan), 300万, 1.5亿.")
 @click.option(
     "--inclusive/--not-inclusive",
@@ -345,7 +355,7 @@ def grant(app, consultation_id, amount, inclusive, institution, note, login) -> 
 
 
 @finance.command("decline")
-@click.argument("consultation_id", type=int)
+@click.argument("consultation_id", type=RECORD_ID)
 @click.option("--reason", required=True)
 @as_option
 @pass_app
@@ -356,7 +366,7 @@ def decline(app, consultation_id, reason, login) -> None:
 
 
 @finance.command("withdraw")
-@click.argument("consultation_id", type=int)
+@click.argument("consultation_id", type=RECORD_ID)
 @click.option("--reason", default="")
 @as_option
 @pass_app

@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import click
 from gridgov.core import ValidationError
-from gridgov.core.cli import echo_json, parse_day, pass_app
+from gridgov.core.cli import LIMIT, RECORD_ID, echo_json, parse_day, pass_app
 
 from .bureau import ensure_bureau
 from .eligibility import describe
@@ -181,7 +181,7 @@ def firm_view(app, firm: str, all_policies: bool, login: str | None, as_json: bo
 @click.argument("policy_code")
 @click.option("--area", help="Only firms seated in this area's subtree.")
 @click.option("--include-reached", is_flag=True)
-@click.option("--limit", type=int)
+@click.option("--limit", type=LIMIT)
 @AS
 @JSON
 @pass_app
@@ -248,7 +248,7 @@ def session_list(app, area: str | None, as_json: bool) -> None:
 
 
 @session.command("show")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=RECORD_ID)
 @JSON
 @pass_app
 def session_show(app, session_id: int, as_json: bool) -> None:
@@ -266,7 +266,7 @@ def session_show(app, session_id: int, as_json: bool) -> None:
 
 
 @hr.command("attend")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=RECORD_ID)
 @click.argument("firm")
 @click.argument("people", type=click.IntRange(min=0))
 @click.option("--contact", default="")
@@ -287,7 +287,7 @@ def question() -> None:
 
 
 @question.command("raise")
-@click.argument("session_id", type=int)
+@click.argument("session_id", type=RECORD_ID)
 @click.argument("firm")
 @click.argument("text")
 @click.option("--policy")
@@ -318,7 +318,7 @@ def question_list(app, status, overdue, login, as_json) -> None:
 
 
 @question.command("answer")
-@click.argument("question_id", type=int)
+@click.argument("question_id", type=RECORD_ID)
 @click.argument("text")
 @AS
 @pass_app

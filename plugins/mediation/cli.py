@@ -8,7 +8,7 @@ from typing import Any
 import attrs
 import click
 from gridgov.core import ValidationError, to_dict
-from gridgov.core.cli import pass_app
+from gridgov.core.cli import LIMIT, RECORD_ID, pass_app
 
 from . import metrics
 from .records import DISPUTE_KINDS, KIND_NAMES, REFERRAL_TARGETS, Party
@@ -70,7 +70,7 @@ def open_cmd(app, area, kind, title, summary, parties, login):
 @click.option("--status", type=click.Choice(["open", "agreed", "referred", "withdrawn", "not_accepted"]))
 @click.option("--area")
 @click.option("--kind", type=click.Choice(DISPUTE_KINDS))
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=LIMIT, default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @as_option
 @pass_app
@@ -86,7 +86,7 @@ def list_cmd(app, status, area, kind, limit, as_json, login):
 
 
 @mediation.command("show")
-@click.argument("dispute_id", type=int)
+@click.argument("dispute_id", type=RECORD_ID)
 @click.option("--unmask", "reason", metavar="REASON", help="Show parties' phone and ID in full (logged).")
 @click.option("--json", "as_json", is_flag=True)
 @as_option
@@ -123,7 +123,7 @@ def show_cmd(app, dispute_id, reason, as_json, login):
 
 
 @mediation.command("session")
-@click.argument("dispute_id", type=int)
+@click.argument("dispute_id", type=RECORD_ID)
 @click.option("--at", "at", type=MOMENT, required=True, help="YYYY-MM-DD HH:MM, in the deployment's time zone")
 @click.option("--place", required=True)
 @click.option("--mediator", "mediators", multiple=True, required=True)
@@ -140,7 +140,7 @@ def session_cmd(app, dispute_id, at, place, mediators, attendees, notes, login):
 
 
 @mediation.command("agree")
-@click.argument("dispute_id", type=int)
+@click.argument("dispute_id", type=RECORD_ID)
 @click.option("--terms", required=True)
 @click.option("--signed-on", type=DAY, required=True)
 @click.option("--perform-by", type=DAY, required=True)
@@ -154,7 +154,7 @@ def agree_cmd(app, dispute_id, terms, signed_on, perform_by, login):
 
 
 @mediation.command("refer")
-@click.argument("dispute_id", type=int)
+@click.argument("dispute_id", type=RECORD_ID)
 @click.option("--to", "to", type=click.Choice(REFERRAL_TARGETS), required=True)
 @click.option("--body", required=True, help="The receiving body (court, arbitration commission, police station).")
 @click.option("--note", required=True, help="Why mediation failed.")
@@ -168,7 +168,7 @@ def refer_cmd(app, dispute_id, to, body, note, login):
 
 
 @mediation.command("withdraw")
-@click.argument("dispute_id", type=int)
+@click.argument("dispute_id", type=RECORD_ID)
 @click.option("--note", required=True)
 @as_option
 @pass_app
@@ -179,7 +179,7 @@ def withdraw_cmd(app, dispute_id, note, login):
 
 
 @mediation.command("performed")
-@click.argument("dispute_id", type=int)
+@click.argument("dispute_id", type=RECORD_ID)
 @click.option("--on", "on", type=DAY, required=True)
 @as_option
 @pass_app
@@ -190,7 +190,7 @@ def performed_cmd(app, dispute_id, on, login):
 
 
 @mediation.command("follow-up")
-@click.argument("dispute_id", type=int)
+@click.argument("dispute_id", type=RECORD_ID)
 @click.option("--due", type=DAY, required=True)
 @click.option("--by", "by_login", help="Who visits (default: you).")
 @click.option("--notes", default="")
@@ -204,7 +204,7 @@ def follow_up_cmd(app, dispute_id, due, by_login, notes, login):
 
 
 @mediation.command("visit")
-@click.argument("follow_up_id", type=int)
+@click.argument("follow_up_id", type=RECORD_ID)
 @click.option("--on", "on", type=DAY, required=True)
 @click.option("--notes", required=True)
 @as_option
