@@ -13,7 +13,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
@@ -58,22 +61,142 @@ def gridgov_clock() -> Clock:
     return Clock()
 
 
+PG_URL_ENV = "GRIDGOV_TEST_PG_URL"
+"""A PostgreSQL server for the tests: ``postgresql://user@127.0.0.1:PORT/postgres``."""
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "gridgov_engines: run the test on SQLite and on PostgreSQL ($GRIDGOV_TEST_PG_URL)")
+    config.addinivalue_line("markers", "sqlite_only: a test of SQLite itself (pragmas, query plans)")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked ``gridgov_engines`` that open a platform run once per engine."""
+    if "gridgov_engine" not in metafunc.fixturenames or not metafunc.definition.get_closest_marker("gridgov_engines"):
+        return
+    engines = ["sqlite"] if metafunc.definition.get_closest_marker("sqlite_only") else list(ENGINES)
+    metafunc.parametrize("gridgov_engine", engines, indirect=True)
+
+
 @pytest.fixture
-def gridgov_make_platform(tmp_path, gridgov_clock) -> Iterator[Callable[..., Platform]]:
+def gridgov_engine(request: pytest.FixtureRequest) -> str:
+    """The storage engine of the test's platforms: ``sqlite`` unless the test is marked
+    ``gridgov_engines`` (then each engine in turn; PostgreSQL is skipped, with the reason,
+    when ``$GRIDGOV_TEST_PG_URL`` names no server)."""
+    engine = getattr(request, "param", "sqlite")
+    if engine == "postgresql" and not os.environ.get(PG_URL_ENV):
+        pytest.skip(f"PostgreSQL tests need a server: set {PG_URL_ENV} (see README, 'Tests on PostgreSQL')")
+    return engine
+
+
+class PgDatabases:
+    """Fresh PostgreSQL databases for tests, each cloned from a migrated template (one per
+    plugin set and sample choice), so a test pays for a copy, not for the migrations."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = server_url
+        self.prefix = f"gg{os.getpid()}"
+        self.templates: dict[tuple, str] = {}
+        self.count = 0
+
+    def _template(self, key: tuple, build: Callable[[str], None]) -> str:
+        from .storage import pg_admin
+
+        name = self.templates.get(key)
+        if name is None:
+            name = f"{self.prefix}_t{len(self.templates)}"
+            pg_admin.drop_database(self.server_url, name)
+            url = pg_admin.create_database(self.server_url, name)
+            build(url)
+            pg_admin.close_pool(url)
+            self.templates[key] = name
+        return name
+
+    def database(self, key: tuple, build: Callable[[str], None]) -> str:
+        from .storage import pg_admin
+
+        template = self._template(key, build)
+        self.count += 1
+        return pg_admin.create_database(self.server_url, f"{self.prefix}_d{self.count}", template=template)
+
+    def drop(self, url: str) -> None:
+        from .storage import pg_admin
+
+        pg_admin.drop_database(self.server_url, pg_admin.database_of(url))
+
+    def close(self) -> None:
+        for name in self.templates.values():
+            self.drop_name(name)
+
+    def drop_name(self, name: str) -> None:
+        from .storage import pg_admin
+
+        pg_admin.drop_database(self.server_url, name)
+
+
+@pytest.fixture(scope="session")
+def gridgov_pg_databases() -> Iterator[PgDatabases | None]:
+    url = os.environ.get(PG_URL_ENV)
+    if not url:
+        yield None
+        return
+    databases = PgDatabases(url)
+    yield databases
+    databases.close()
+
+
+def _template_key(builtins: tuple[str, ...], plugins: list[object], with_sample: bool) -> tuple:
+    """What makes two test platforms' starting databases the same: the plugins and the
+    tables their migrations declare, and whether the sample is in."""
+    probe = PluginHost(builtins=builtins, extra=plugins, entry_points=False, strict=False)
+    sets: dict[str, Any] = {}
+    probe.collect("register_migrations", lambda plugin, item: sets.setdefault(plugin, item))
+    tables = []
+    for plugin, migrations in sorted(sets.items()):
+        try:
+            tables.append((plugin, tuple(n for n, _ in migrations.steps), repr(sorted(migrations.schema().items()))))
+        except Exception as exc:  # a plugin whose migrations fail: its own template
+            tables.append((plugin, repr(exc)))
+    return builtins, tuple(tables), with_sample
+
+
+@pytest.fixture
+def gridgov_make_platform(tmp_path, gridgov_clock, gridgov_engine,
+                          gridgov_pg_databases) -> Iterator[Callable[..., Platform]]:
     opened: list[Platform] = []
+    databases: list[str] = []
 
     def make(*, plugins: Iterable[object] = (), builtins: Iterable[str] = DEFAULT_PLUGINS,
              with_sample: bool = True, name: str = "gridgov.db", strict: bool = True) -> Platform:
+        plugins, builtins = list(plugins), tuple(builtins)
         host = PluginHost(builtins=builtins, extra=plugins, entry_points=False, strict=strict)
-        platform = Platform(tmp_path / name, hooks=host, clock=gridgov_clock)
-        if with_sample:
-            sample.build(platform)
+        if gridgov_engine == "postgresql":
+            assert gridgov_pg_databases is not None
+
+            def build(url: str) -> None:
+                seed_host = PluginHost(builtins=builtins, extra=plugins, entry_points=False, strict=False)
+                with Platform(url, hooks=seed_host, clock=Clock()) as seed:
+                    if with_sample:
+                        sample.build(seed)
+
+            location: str | Path = gridgov_pg_databases.database(_template_key(builtins, plugins, with_sample), build)
+            databases.append(str(location))
+            platform = Platform(location, hooks=host, clock=gridgov_clock)
+        else:
+            platform = Platform(tmp_path / name, hooks=host, clock=gridgov_clock)
+            if with_sample:
+                sample.build(platform)
         opened.append(platform)
         return platform
 
     yield make
     for platform in opened:
         platform.close()
+    for url in databases:
+        assert gridgov_pg_databases is not None
+        gridgov_pg_databases.drop(url)
 
 
 @pytest.fixture

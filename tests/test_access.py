@@ -16,6 +16,8 @@ from gridgov.core import (
 from gridgov.core.storage.errors import IntegrityProblem
 from gridgov.core.testing import local_time
 
+pytestmark = pytest.mark.gridgov_engines
+
 ID_NUMBER = make_id_number("440307", dt.date(1985, 6, 15), 42)
 
 

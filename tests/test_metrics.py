@@ -11,6 +11,8 @@ import pytest
 from gridgov.core import AccessDenied, Actor, Platform, PluginHost, Transition, hookimpl, sample
 from gridgov.core.testing import FIXED_NOW, Clock
 
+pytestmark = pytest.mark.gridgov_engines
+
 # road.repair, priority normal: accept within 4 h, resolve within 72 h of dispatch.
 RESPONSE = dt.timedelta(hours=4)
 RESOLVE = dt.timedelta(hours=72)

@@ -42,6 +42,8 @@ from hypothesis.stateful import (
     rule,
 )
 
+pytestmark = pytest.mark.gridgov_engines
+
 LOGINS = [m[0] for m in sample.MEMBERS] + ["system"]
 ACTIONS = ["register", "reject", "merge", "dispatch", "accept", "return", "resolve", "verify",
            "rework", "close", "reopen", "escalate", "urge", "teleport"]  # fmt: skip

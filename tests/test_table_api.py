@@ -16,6 +16,8 @@ from gridgov.core import (
 )
 from gridgov.core.testing import local_time
 
+pytestmark = pytest.mark.gridgov_engines
+
 
 def notes_plugin(name: str = "notes"):
     migrations = Migrations(name)

@@ -18,6 +18,8 @@ from gridgov.core import (
 from gridgov.core.testing import local_time
 from gridgov.core.workflow import CORE_TRANSITIONS
 
+pytestmark = pytest.mark.gridgov_engines
+
 T0 = local_time(2026, 11, 2, 9, 30)  # the fixture clock: a Monday morning
 
 

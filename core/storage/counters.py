@@ -80,7 +80,7 @@ class MetricCounters:
                 sql = (
                     f"INSERT INTO {table} (area_code, day, {', '.join(columns)}) "
                     f"VALUES (?, ?, {', '.join('?' * len(columns))}) ON CONFLICT(area_code, day) DO UPDATE SET "
-                    + ", ".join(f"{c} = {c} + excluded.{c}" for c in columns)
+                    + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
                 )
                 db.executemany(sql, params)
 

@@ -407,5 +407,5 @@ class Store(IssueRows, MetricCounters):
             params += list(subtree_bounds(path))
         if include_global:
             clauses.append("area_path IS NULL")
-        sql = f"SELECT * FROM access_log WHERE {' OR '.join(clauses) or '0'} ORDER BY id DESC LIMIT ?"
+        sql = f"SELECT * FROM access_log WHERE {' OR '.join(clauses) or '1 = 0'} ORDER BY id DESC LIMIT ?"
         return [self._row("access_log", r) for r in self.sql.execute(sql, [*params, int(limit)])]

@@ -330,7 +330,7 @@ class Table:
             inner = [self._condition(part, params) for part in condition.parts]
             inner = [p for p in inner if p]
             if not inner:
-                return "1" if condition.joiner == "AND" else "0"
+                return "1 = 1" if condition.joiner == "AND" else "1 = 0"
             return "(" + f" {condition.joiner} ".join(inner) + ")"
         clauses = [self._lookup(key, value, params) for key, value in condition.items()]
         return " AND ".join(clauses)
@@ -343,7 +343,7 @@ class Table:
         if op == "in":
             values = list(value)
             if not values:
-                return "0"
+                return "1 = 0"
             params.extend(_encode(v) for v in values)
             return f"{quoted} IN ({', '.join('?' for _ in values)})"
         if op == "isnull":
@@ -378,7 +378,7 @@ class Table:
             if orgs:
                 params.extend(orgs)
                 branches.append(f'"{spec.scope_org}" IN ({", ".join("?" for _ in orgs)})')
-        return "(" + " OR ".join(branches) + ")" if branches else "0"
+        return "(" + " OR ".join(branches) + ")" if branches else "1 = 0"
 
     def get(self, key: Any) -> dict[str, Any]:
         """The row with primary key ``key``; raises NotFound."""
@@ -561,7 +561,7 @@ def _where(where: Mapping[str, Any], like: str = "LIKE") -> tuple[str, list[Any]
         if op == "in":
             values = list(value)
             if not values:
-                parts.append("0")
+                parts.append("1 = 0")
                 continue
             parts.append(f'"{column}" IN ({", ".join("?" for _ in values)})')
             params.extend(_encode(v) for v in values)

@@ -19,6 +19,8 @@ from gridgov.plugins.finance_station.records import Station
 from gridgov.plugins.finance_station.service import CATEGORY, FinanceService
 from gridgov.plugins.finance_station.tables import CONSULTATION
 
+pytestmark = pytest.mark.gridgov_engines
+
 PLUGIN = "gridgov.plugins.finance_station"
 NEW_USCC = make_uscc("91440307MA5FXN001")
 

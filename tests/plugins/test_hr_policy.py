@@ -25,6 +25,8 @@ from gridgov.plugins.hr_policy.service import HrPolicyService
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+pytestmark = pytest.mark.gridgov_engines
+
 # code, seat, industry, size, headcount, certified talents
 FIRMS = (
     ("F-A", "SX01", "电子信息", "above_scale", 800, 12),

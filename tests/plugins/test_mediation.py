@@ -11,6 +11,8 @@ from gridgov.plugins.mediation.demo import install_bodies
 from gridgov.plugins.mediation.records import Party
 from gridgov.plugins.mediation.service import MediationService
 
+pytestmark = pytest.mark.gridgov_engines
+
 SYSTEM = Actor.system()
 
 
