@@ -148,6 +148,9 @@ def _validate_members(request: PlanInput, tree: AreaTree, units: dict[str, PlanU
     pairing: PairingRule | None = next((r for r in request.rules if r.name == rule.rule), None)
     if pairing is None:
         raise ValidationError("member_rule", f"rule {rule.rule} is not among the pairing rules")
+    if pairing.areas_per_unit[0] < 1:
+        raise ValidationError("member_rule", f"rule {pairing.name}: members need every {pairing.unit_kind} to take "
+                                             f"at least one {pairing.area_level} (areas_per_unit minimum 1)")
     logins: set[str] = set()
     for member in request.members:
         if member.login in logins:

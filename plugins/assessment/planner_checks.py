@@ -38,6 +38,12 @@ def span(low: int, high: int | None) -> str:
     return str(low) if low == high else f"{low}–{high}"
 
 
+def counted(bounds: tuple[int, int | None], word: str) -> str:
+    """``(3, 5), "department"`` → "3–5 departments"; ``(1, 1), "branch"`` → "1 branch"."""
+    low, high = bounds
+    return f"{span(low, high)} {plural(word, 1 if low == high == 1 else 2)}"
+
+
 @attrs.define
 class Bands:
     """The balance rule turned into bounds: per unit on the households it takes (shape
@@ -95,7 +101,7 @@ def _check_counts(tree: AreaTree, scope: RuleScope) -> None:
     lo_a, hi_a, lo_u, hi_u = _limits(scope)
     nu, na = len(scope.units), len(scope.area_rows)
     kind, level = rule.unit_kind, rule.area_level
-    per_area = f"{span(*rule.units_per_area)} {plural(kind)} per {level}"
+    per_area = f"{counted(rule.units_per_area, kind)} per {level}"
     if lo_a * na > hi_u * nu:
         if hi_u == 1:
             reason = (f"{per_area} needs at least {lo_a * na} {plural(kind)} for {na} {plural(level, na)}; "
@@ -105,7 +111,7 @@ def _check_counts(tree: AreaTree, scope: RuleScope) -> None:
                       f"{plural(kind, nu)} take at most {int(hi_u * nu)} ({int(hi_u)} {plural(level, int(hi_u))} each)")
         raise PlanInfeasible(f"{rule.name}.units_per_area", reason)
     if lo_u * nu > hi_a * na:
-        reason = (f"each {kind} takes {span(*rule.areas_per_unit)} {plural(level)}: {nu} {plural(kind, nu)} need "
+        reason = (f"each {kind} takes {counted(rule.areas_per_unit, level)}: {nu} {plural(kind, nu)} need "
                   f"at least {lo_u * nu} links; {na} {plural(level, na)} take at most {int(hi_a * na)} "
                   f"({int(hi_a)} {plural(kind, int(hi_a))} each)")
         raise PlanInfeasible(f"{rule.name}.areas_per_unit", reason)

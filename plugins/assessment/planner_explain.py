@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .planner_checks import Bands, plural, span
+from .planner_checks import Bands, counted, plural
 from .planner_records import Change, Link, Load, Note, PlanUnit, UnitLink
 from .planner_scope import RuleScope, need_index, wish_mask
 from .tree import AreaTree
@@ -62,8 +62,7 @@ def link_records(tree: AreaTree, scope: RuleScope, chosen: np.ndarray, load_of: 
                             "rotate": "kept from last year although rotation favours a change",
                             "neutral": "same as last year"}[rule.rotation])
         if not (rank or met or scope.fixed[p]):
-            reasons.append(f"every {rule.area_level} takes {span(*rule.units_per_area)} "
-                           f"{plural(rule.unit_kind)}")
+            reasons.append(f"every {rule.area_level} takes {counted(rule.units_per_area, rule.unit_kind)}")
         load = load_of[unit.code]
         if load.low is not None:
             per = "member" if rule.balance_by == "headcount" else rule.unit_kind

@@ -151,7 +151,10 @@ def longgang_input(seed: int = 20261031, *, subdistricts: int = 11, communities:
                                  kind="member"))
     offices = [u for u in units if u.kind == "agency" and u.home != "440307"][:3]
     fixed = [Link(subject=u.code, area=u.home) for u in offices]
-    fixed += [Link(subject=f"PB{b + 1:05d}", area=grids_of_comm[branch_home[b]][0]) for b in range(0, 30, 10)]
+    pinned: dict[str, str] = {}
+    for b in range(0, min(branches, 30), 10):
+        pinned.setdefault(grids_of_comm[branch_home[b]][0], f"PB{b + 1:05d}")
+    fixed += [Link(subject=branch, area=grid) for grid, branch in pinned.items()]
     rules = (
         PairingRule(name="agency-subdistrict", unit_kind="agency", area_level="subdistrict",
                     units_per_area=(1, None), areas_per_unit=(1, 1), balance=agency_balance,

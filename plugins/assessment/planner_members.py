@@ -55,7 +55,8 @@ def _place_unit(tree: AreaTree, rule: MemberRule, kind: str, unit: str, areas: l
     n = len(crew)
     if len(buildings) == 0:
         where = ", ".join(areas) if areas else "no area"
-        raise PlanInfeasible(name, f"{kind} {unit}'s {plural('area', len(areas))} ({where}) have no "
+        verb = "has" if len(areas) == 1 else "have"
+        raise PlanInfeasible(name, f"{kind} {unit}'s {plural('area', len(areas))} ({where}) {verb} no "
                                    f"{plural(rule.building_level)} for its {n} {plural('member', n)}")
     cap = min(rule.max_per_building or n, n)
     if cap * len(buildings) < n:

@@ -24,7 +24,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csc_matrix
 
-from .planner_checks import Bands, plural, span
+from .planner_checks import Bands, counted
 from .planner_records import PlanInfeasible, ScopeStats
 from .planner_scope import RuleScope
 from .tree import AreaTree
@@ -204,9 +204,9 @@ def describe(scope: RuleScope, group: str) -> str:
     rule = scope.rule
     kind, level = rule.unit_kind, rule.area_level
     if group == "units_per_area":
-        return f"{span(*rule.units_per_area)} {plural(kind)} per {level}"
+        return f"{counted(rule.units_per_area, kind)} per {level}"
     if group == "areas_per_unit":
-        return f"{span(*rule.areas_per_unit)} {plural(level)} per {kind}"
+        return f"{counted(rule.areas_per_unit, level)} per {kind}"
     if group == "balance":
         per = "member" if rule.balance_by == "headcount" else kind
         return f"households per {per} within ±{rule.balance:.0%} of the mean"
