@@ -21,6 +21,8 @@ A rule set that cannot hold raises :class:`PlanInfeasible` naming the rule and t
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 
 import numpy as np
@@ -59,13 +61,20 @@ __all__ = [
 ]  # fmt: skip
 
 
-def plan(request: PlanInput, *, time_limit: float = 60.0, thorough: bool = False) -> Plan:
+# Parts of a rule are independent; below this many candidate pairs in all, starting worker
+# processes costs more than it saves.
+PARALLEL_PAIRS = 50_000
+
+
+def plan(request: PlanInput, *, time_limit: float = 60.0, thorough: bool = False,
+         workers: int | None = None) -> Plan:
     """Solve every rule of ``request`` and place the members.
 
     ``time_limit`` bounds each independent part's MIP in seconds. A balanced rule is solved
     from its LP relaxation (the whole part kept, the split areas solved as a MIP);
     ``thorough`` also runs the full MIP and keeps the better plan, which narrows the gap
-    (``Plan.stats``) at many times the cost. Raises :class:`PlanInfeasible` (a ``ValidationError``) when a rule cannot
+    (``Plan.stats``) at many times the cost. ``workers`` processes (default: one per CPU)
+    solve a rule's independent parts side by side where the system can fork. Raises :class:`PlanInfeasible` (a ``ValidationError``) when a rule cannot
     hold, and ``ValidationError`` for input that names unknown areas, units or rules."""
     started = time.perf_counter()
     tree = AreaTree(request.areas)
@@ -83,10 +92,7 @@ def plan(request: PlanInput, *, time_limit: float = 60.0, thorough: bool = False
         scope = build_scope(tree, rule, units, request.previous, request.fixed, request.weights)
         bands = check_rule(tree, scope, request.fixed)
         picked = []
-        for c in range(scope.components):
-            label = scope_label(tree, scope, c)
-            pairs, stat = solve_component(tree, scope, bands, c, label, time_limit=time_limit,
-                                         thorough=thorough)
+        for pairs, stat in _solve_parts(tree, scope, bands, time_limit, thorough, workers):
             picked.append(pairs)
             if stat.pairs:
                 stats.append(stat)
@@ -113,6 +119,32 @@ def plan(request: PlanInput, *, time_limit: float = 60.0, thorough: bool = False
     seconds["total"] = round(time.perf_counter() - started, 4)
     return Plan(unit_links=tuple(unit_links), member_links=tuple(member_links), loads=tuple(all_loads),
                 notes=tuple(all_notes), changes=tuple(changes), stats=tuple(stats), seconds=seconds)
+
+
+_PARTS: tuple | None = None
+
+
+def _solve_part(component: int) -> tuple[np.ndarray, ScopeStats]:
+    tree, scope, bands, time_limit, thorough = _PARTS
+    return solve_component(tree, scope, bands, component, scope_label(tree, scope, component),
+                           time_limit=time_limit, thorough=thorough)
+
+
+def _solve_parts(tree: AreaTree, scope, bands, time_limit: float, thorough: bool,
+                 workers: int | None) -> list[tuple[np.ndarray, ScopeStats]]:
+    """Each independent part's chosen pairs and stats, in part order; in worker processes
+    (forked, so they share the arrays) when there are several large parts."""
+    global _PARTS
+    count = min(workers or os.cpu_count() or 1, scope.components)
+    forkable = "fork" in multiprocessing.get_all_start_methods()
+    _PARTS = (tree, scope, bands, time_limit, thorough)
+    try:
+        if count > 1 and forkable and len(scope.pair_unit) >= PARALLEL_PAIRS:
+            with multiprocessing.get_context("fork").Pool(count) as pool:
+                return pool.map(_solve_part, range(scope.components), chunksize=1)
+        return [_solve_part(c) for c in range(scope.components)]
+    finally:
+        _PARTS = None
 
 
 def _validate(request: PlanInput, tree: AreaTree) -> None:

@@ -29,6 +29,9 @@ class PlanInfeasible(ValidationError):
         super().__init__(rule, reason)
         self.rule = rule
 
+    def __reduce__(self):
+        return (type(self), (self.rule, self.reason))
+
 
 @attrs.frozen(kw_only=True)
 class Preference:
