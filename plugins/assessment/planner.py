@@ -50,7 +50,7 @@ from .planner_records import (
     UnitLink,
     Weights,
 )
-from .planner_scope import build_scope, unknown_fixed
+from .planner_scope import build_scope
 from .planner_solve import solve_component
 from .tree import AreaTree
 
@@ -88,9 +88,9 @@ def plan(request: PlanInput, *, time_limit: float = 60.0, thorough: bool = False
     for rule in request.rules:
         began = time.perf_counter()
         units = [u for u in request.units if u.kind == rule.unit_kind]
-        unknown_fixed(tree, rule, units, request.fixed)
-        scope = build_scope(tree, rule, units, request.previous, request.fixed, request.weights)
-        bands = check_rule(tree, scope, request.fixed)
+        fixed = [k for k in request.fixed if k.kind == "unit" and tree.level[tree.index[k.area]] == rule.area_level]
+        scope = build_scope(tree, rule, units, request.previous, fixed, request.weights)
+        bands = check_rule(tree, scope, fixed)
         picked = []
         for pairs, stat in _solve_parts(tree, scope, bands, time_limit, thorough, workers):
             picked.append(pairs)
@@ -166,8 +166,19 @@ def _validate(request: PlanInput, tree: AreaTree) -> None:
         if rule.reach is not None and rule.reach not in levels:
             raise ValidationError("reach", f"rule {rule.name}: no area has level {rule.reach!r}")
     for link in request.fixed:
-        if link.kind == "unit" and link.subject not in units:
-            raise ValidationError("fixed", f"fixed link {link.subject} → {link.area}: {link.subject} is not a listed unit")
+        where = f"fixed link {link.subject} → {link.area}"
+        if link.kind != "unit":
+            raise ValidationError("fixed", f"{where}: only unit links can be fixed")
+        if link.subject not in units:
+            raise ValidationError("fixed", f"{where}: {link.subject} is not a listed unit")
+        if link.area not in tree.index:
+            raise ValidationError("fixed", f"{where}: area {link.area} is not listed")
+        level = tree.level[tree.index[link.area]]
+        kind = units[link.subject].kind
+        paired = [r for r in request.rules if r.unit_kind == kind]
+        if not any(r.area_level == level for r in paired):
+            rules = " or ".join(f"rule {r.name} pairs {r.area_level}s" for r in paired) or f"no rule pairs {kind}s"
+            raise ValidationError("fixed", f"{where}: {link.area} is a {level}, {rules}")
     _validate_members(request, tree, units)
 
 

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 
 import attrs
 import numpy as np
-from gridgov.core import ValidationError
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
@@ -177,15 +176,3 @@ def _split_components(scope: RuleScope) -> None:
     scope.area_component = labels[nu:]
     scope.component = scope.unit_component[scope.pair_unit] if len(scope.pair_unit) else np.zeros(0, dtype=np.int64)
 
-
-def unknown_fixed(tree: AreaTree, rule: PairingRule, units: Sequence[PlanUnit], fixed: Sequence[Link]) -> None:
-    """A fixed link must name a unit of the rule's kind and an area of its level."""
-    codes = {u.code for u in units}
-    for link in fixed:
-        if link.kind != "unit" or link.subject not in codes:
-            continue
-        if link.area not in tree.index:
-            raise ValidationError("fixed", f"fixed link {link.subject} → {link.area}: area {link.area} is not listed")
-        if tree.level[tree.index[link.area]] != rule.area_level:
-            raise ValidationError("fixed", f"fixed link {link.subject} → {link.area}: {link.area} is a "
-                                           f"{tree.level[tree.index[link.area]]}, rule {rule.name} pairs {rule.area_level}s")

@@ -413,3 +413,18 @@ def test_a_small_longgang_shaped_plan_keeps_every_rule():
     request = longgang_input(3, subdistricts=2, communities=8, grids=150, agencies=40, branches=45, members=700)
     result = plan(request)
     assert plan_problems(request, result) == []
+
+
+def test_a_fixed_link_binds_the_rule_of_its_level_only():
+    areas = tree() + [PlanArea(code="S2", level="subdistrict", parent_code="D"),
+                      PlanArea(code="C9", level="community", parent_code="S2")]
+    units = [PlanUnit(code=f"AG{i}", kind="agency") for i in range(1, 4)]
+    rules = [PairingRule(name="agency-subdistrict", unit_kind="agency", area_level="subdistrict",
+                         units_per_area=(1, None), areas_per_unit=(1, 1)),
+             PairingRule(name="agency-community", unit_kind="agency", area_level="community",
+                         units_per_area=(1, 1), areas_per_unit=(1, 1))]
+    request = PlanInput(areas=areas, units=units, rules=rules, fixed=[Link(subject="AG1", area="C2"),
+                                                                     Link(subject="AG1", area="S2")])
+    result = plan(request)
+    assert plan_problems(request, result) == []
+    assert sorted(result.areas_of("AG1")) == ["C2", "S2"]
