@@ -97,7 +97,8 @@ def rule_problems(tree, rule, units, links, fixed):
         if count[a] < lo_a or (hi_a is not None and count[a] > hi_a):
             problems.append(f"{a} has {count[a]} units")
     for link in fixed:
-        if link.kind == "unit" and any(u.code == link.subject for u in units) and link.area not in links.get(link.subject, []):
+        if link.kind == "unit" and any(u.code == link.subject for u in units) \
+                and tree.area[link.area].level == rule.area_level and link.area not in links.get(link.subject, []):
             problems.append(f"fixed link {link.subject} → {link.area} missing")
     if rule.balance is not None and not problems:
         problems += balance_problems(tree, rule, units, links)
