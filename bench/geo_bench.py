@@ -47,7 +47,7 @@ def main() -> None:
                 prepared = platform.areas.prepare(area, known_paths=paths, known_levels=levels)
                 paths[area.code], levels[area.code] = prepared.path, prepared.level
                 rows.append(to_row(prepared))
-            platform.store.insert_many("area", rows)
+            platform._store.insert_many("area", rows)
         platform.areas.forget()
         started = time.perf_counter()
         index = platform.areas.spatial_index()

@@ -54,7 +54,7 @@ def plain_insert(conn: sqlite3.Connection, issue_rows: list, event_rows: list) -
 
 def bulk_path(platform, issue_dicts: list[dict], event_dicts: list[dict]) -> None:
     with platform.transaction():
-        platform.store.bulk_insert_issues(issue_dicts, event_dicts)
+        platform._store.bulk_insert_issues(issue_dicts, event_dicts)
 
 
 def run(issues: int, repeat: int = 3) -> dict:

@@ -29,12 +29,12 @@ _PLAIN_PAGE = ("SELECT * FROM issue WHERE area_path >= ? AND area_path < ? AND i
 def busiest_grid(platform):
     """The grid with the most cases (the same grid at every size: one tree, one seed) and
     its grid worker."""
-    width = len(platform.areas.path_of(platform.store.select("area", level="grid", limit=1)[0]["code"]))
-    prefix, _ = platform.store.db.execute(
+    width = len(platform.areas.path_of(platform._store.select("area", level="grid", limit=1)[0]["code"]))
+    prefix, _ = platform._store.db.execute(
         "SELECT substr(area_path, 1, ?) AS grid, count(*) FROM issue WHERE length(area_path) >= ? "
         "GROUP BY grid ORDER BY 2 DESC LIMIT 1", [width, width]).fetchone()
     grid = prefix.strip("/").split("/")[-1]
-    login = platform.store.select("role_assignment", post="grid_worker", area_code=grid, limit=1)[0]["login"]
+    login = platform._store.select("role_assignment", post="grid_worker", area_code=grid, limit=1)[0]["login"]
     return grid, platform.actor(login)
 
 
@@ -63,11 +63,11 @@ def measure(size: int, repeat: int) -> dict:
             return issues.list(dispatcher_actor, open_only=True, limit=50)
 
         result = {
-            "issues": platform.store.count("issue"),
+            "issues": platform._store.count("issue"),
             "database_mb": size_mb(path),
             "grid": worker["scope"],
             "grid_open_cases": issues.count(worker_actor, open_only=True),
-            "grid_cases": platform.store.count_subtree("issue", grid_path, column="area_path"),
+            "grid_cases": platform._store.count_subtree("issue", grid_path, column="area_path"),
             "busiest_grid": busy_grid,
             "busiest_grid_open_cases": issues.count(busy_actor, open_only=True),
             "busiest_grid_worker_queue_page": median_ms(

@@ -26,7 +26,7 @@ from gridgov.core.workflow import issue_row, replay
 def run(issues: int, sample: int) -> dict:
     path = demo_database("longgang", issues, log=log)
     platform = open_platform(path)
-    store = platform.store
+    store = platform._store
     ids = [row[0] for row in store.db.execute("SELECT id FROM issue ORDER BY id")]
     chosen = random.Random(9).sample(ids, min(sample, len(ids)))
     events_in_sample = store.db.execute(

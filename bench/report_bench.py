@@ -42,14 +42,14 @@ def measure(template: Path, work: Path, cases: int, synchronous: str) -> dict:
         title, description = vocab.issue_text(rng, category, "上水径花园")
         requests.append(dict(area=worker["scope"], category=category, title=title, description=description,
                              requester_name=vocab.requester_name(rng), requester_phone=vocab.phone(rng)))
-    first_id = platform.store.max_issue_id() + 1
+    first_id = platform._store.max_issue_id() + 1
 
     def full_path() -> None:
         for request in requests:
             platform.issues.report(actor, **request)
 
     seconds, cpu, _ = timed(full_path)
-    db = platform.store.db
+    db = platform._store.db
     issue_rows = db.execute(f"SELECT {', '.join(ISSUE_COLUMNS[1:])} FROM issue WHERE id >= ? ORDER BY id", [first_id]).fetchall()
     event_rows = db.execute(f"SELECT {', '.join(EVENT_COLUMNS[1:])} FROM issue_event WHERE issue_id >= ? ORDER BY issue_id",
                             [first_id]).fetchall()

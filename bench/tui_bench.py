@@ -86,7 +86,7 @@ def actors_to_measure(platform) -> list[str]:
 
 def use_demo_clock(platform) -> None:
     """On a demo database, stand just after the simulated year (as queue_bench does)."""
-    if platform.store.setting("demo"):
+    if platform._store.setting("demo"):
         from gridgov.core.demo import DEMO_END
 
         platform.set_clock(lambda: DEMO_END + dt.timedelta(hours=15))

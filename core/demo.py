@@ -72,7 +72,7 @@ def load_demo(
     processes (the default uses two for large loads when two cores are there).
     """
     spec = _scale(scale, issues)
-    if platform.store.count("area") or platform.store.count("issue"):
+    if platform._store.count("area") or platform._store.count("issue"):
         raise ValidationError("database", "is not empty; load the demo into a new database (gridgov demo --reset)")
     progress = progress or _quiet
     started = time.perf_counter()
@@ -85,7 +85,7 @@ def load_demo(
     # seed gives the same database whatever the wall clock says.
     clock = platform._clock
     platform.set_clock(lambda: DEMO_END)
-    platform.store.set_setting("demo_period", {"start": (DEMO_END - dt.timedelta(days=DEMO_DAYS)).isoformat(),
+    platform._store.set_setting("demo_period", {"start": (DEMO_END - dt.timedelta(days=DEMO_DAYS)).isoformat(),
                                                "end": DEMO_END.isoformat()})
     try:
         platform.hooks.call("load_demo_data", platform=platform, scale=scale, rng=random.Random(seed + 1),
@@ -94,11 +94,11 @@ def load_demo(
         platform.set_clock(clock)
     failures = tuple(str(f) for f in platform.hooks.failures[failures_before:])
     logins = _pick_logins(platform, world)
-    platform.store.set_setting("demo", {
+    platform._store.set_setting("demo", {
         "scale": scale, "seed": seed, "issues": spec.issues, "end": DEMO_END.isoformat(),
         "logins": [attrs.asdict(login) for login in logins],
     })
-    counts = {table: platform.store.count(table) for table in
+    counts = {table: platform._store.count(table) for table in
               ("area", "organisation", "member", "role_assignment", "pairing", "dual_registration", "issue", "issue_event")}
     return DemoSummary(scale=scale, seed=seed, counts=counts, logins=logins,
                        seconds=round(time.perf_counter() - started, 2), plugin_failures=failures)
@@ -123,7 +123,7 @@ def _load_issues(platform, world: World, spec: Scale, seed: int, progress: Progr
     chunks = plan_chunks(daily_counts(total, random.Random(seed + 7)), chunk_size)
     setup = Setup(world=world, categories=dict(platform.categories), sla=platform.sla, seed=seed,
                   tail=min(max(16, total // 200), total), total=total, zone=platform.time.name)
-    store = platform.store
+    store = platform._store
     done = 0
     progress("issues", 0, total)
     with store.bulk_load():
@@ -158,14 +158,14 @@ def _pick_logins(platform, world: World) -> tuple[DemoLogin, ...]:
         if org and org in world.handlers:
             picks.append(("handler", world.handlers[org], org))
     seen = {post for post, _, _ in picks}
-    for row in platform.store.select("role_assignment", order_by="id"):
+    for row in platform._store.select("role_assignment", order_by="id"):
         if row["post"] not in seen:
             seen.add(row["post"])
             picks.append((row["post"], row["login"], row["area_code"] or row["org_code"]))
     out = []
     for post, login, scope in picks:
-        member = platform.store.get("member", login)
-        scope_row = platform.store.find("area", scope) or platform.store.find("organisation", scope) or {}
+        member = platform._store.get("member", login)
+        scope_row = platform._store.find("area", scope) or platform._store.find("organisation", scope) or {}
         out.append(DemoLogin(post=post, login=login, name=member["name"], scope=scope or "",
                              scope_name=scope_row.get("name", "")))
     return tuple(out)
@@ -173,4 +173,4 @@ def _pick_logins(platform, world: World) -> tuple[DemoLogin, ...]:
 
 def demo_logins(platform) -> list[dict[str, Any]]:
     """The accounts printed at the end of ``gridgov demo`` (empty if no demo is loaded)."""
-    return list((platform.store.setting("demo") or {}).get("logins", []))
+    return list((platform._store.setting("demo") or {}).get("logins", []))

@@ -428,7 +428,7 @@ class DirectoryBuilder:
     # -- writing ------------------------------------------------------------------------
 
     def write(self) -> None:
-        platform, store = self.platform, self.platform.store
+        platform, store = self.platform, self.platform._store
         system = Actor.system()
         with platform.transaction():
             platform.areas.set_levels(system, self.scale.levels)

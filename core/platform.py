@@ -69,7 +69,7 @@ class Platform:
             self.path: str | Path = str(path)
         else:
             self.path = Path(path) if path not in (None, ":memory:") else (default_db_path() if path is None else ":memory:")
-        self.store = Store(open_engine(self.path, synchronous=synchronous))
+        self._store = Store(open_engine(self.path, synchronous=synchronous))
         self.config = load_config(config)
         self.hooks = hooks if hooks is not None else PluginHost()
         self._clock = clock or utc_now
@@ -97,18 +97,18 @@ class Platform:
             self.applied_migrations = self.migrate()
         else:
             self._register_tables()
-            self.time = DeploymentTime(self.store.setting("time_zone", DEFAULT_ZONE))
+            self.time = DeploymentTime(self._store.setting("time_zone", DEFAULT_ZONE))
         self.sla = sla or self._stored_sla()
 
     # -- lifecycle ----------------------------------------------------------------------
 
     def migrate(self) -> list[str]:
         """Create or update the core and plugin tables; returns the migrations applied."""
-        applied = self.store.migrate(self.migration_sets.values(), on_failure=self._disable_plugin)
+        applied = self._store.migrate(self.migration_sets.values(), on_failure=self._disable_plugin)
         self._register_tables()
-        self.time = DeploymentTime(self.store.setting("time_zone", DEFAULT_ZONE))
+        self.time = DeploymentTime(self._store.setting("time_zone", DEFAULT_ZONE))
         self._plugin_instants_to_utc()
-        if "gridgov.core:m004_utc_instants_and_cohorts" in applied and self.store.count("issue"):
+        if "gridgov.core:m004_utc_instants_and_cohorts" in applied and self._store.count("issue"):
             self.metrics.rebuild_cohorts()
         return applied
 
@@ -125,31 +125,31 @@ class Platform:
     def _register_tables(self) -> None:
         for namespace, migrations in self.migration_sets.items():
             for table, spec in migrations.specs().items():
-                self.store.register_table(spec)
+                self._store.register_table(spec)
                 self.plugin_of_table[table] = namespace
 
     def _plugin_instants_to_utc(self) -> None:
         """Plugin tables written before instants were UTC hold naive wall-clock text in
         their ``datetime`` columns; convert each table once (recorded in a setting)."""
-        done = set(self.store.setting("utc_tables", []))
+        done = set(self._store.setting("utc_tables", []))
         pending = {table: [c for c, kind in types.items() if kind == "datetime"]
                    for migrations in self.migration_sets.values()
                    for table, types in migrations.schema().items() if table not in done}
         if not pending:
             return
-        with self.store.write():
+        with self._store.write():
             for table, columns in pending.items():
-                if columns and table in self.store.table_names():
-                    self.store.instants_to_utc(table, columns, self.time.name)
-            self.store.set_setting("utc_tables", sorted(done | set(pending)))
+                if columns and table in self._store.table_names():
+                    self._store.instants_to_utc(table, columns, self.time.name)
+            self._store.set_setting("utc_tables", sorted(done | set(pending)))
 
     def _persist_failure(self, failure: Any) -> None:
         """Keep a plugin failure in the database (best effort: it must never turn a
         plugin's failure into the core's)."""
-        if "plugin_failure" not in self.store.table_names():
+        if "plugin_failure" not in self._store.table_names():
             return
         try:
-            self.store.insert("plugin_failure", {"at": self.now(), "plugin": failure.plugin, "hook": failure.hook,
+            self._store.insert("plugin_failure", {"at": self.now(), "plugin": failure.plugin, "hook": failure.hook,
                                                  "error": failure.error[:2000]})
         except Exception:  # noqa: BLE001 - the failure itself is logged already
             pass
@@ -157,12 +157,12 @@ class Platform:
     def recent_plugin_failures(self, *, days: int = 7, limit: int = 100) -> list[dict[str, Any]]:
         """Plugin failures recorded in the last ``days`` (any process), newest first."""
         since = self.now() - dt.timedelta(days=days)
-        return self.store.select("plugin_failure", order_by="-id", limit=limit, at__gte=since)
+        return self._store.select("plugin_failure", order_by="-id", limit=limit, at__gte=since)
 
     def close(self) -> None:
         if self.hooks.failure_sink == self._persist_failure:
             self.hooks.failure_sink = None
-        self.store.close()
+        self._store.close()
 
     def __enter__(self) -> Platform:
         return self
@@ -190,7 +190,7 @@ class Platform:
         and counters are reckoned. Counters already written keep the days they had."""
         self.require_global(actor, "settings.manage")
         zone = DeploymentTime(name)
-        self.store.set_setting("time_zone", zone.name)
+        self._store.set_setting("time_zone", zone.name)
         self.time = zone
 
     def set_clock(self, clock: Callable[[], dt.datetime]) -> None:
@@ -252,14 +252,14 @@ class Platform:
     @contextlib.contextmanager
     def plugin_savepoint(self, plugin: str) -> Iterator[None]:
         """Run one plugin's hook in a savepoint, so its failure undoes only its writes."""
-        with self.store.write(savepoint=True):
+        with self._store.write(savepoint=True):
             yield
 
     def demo_period(self) -> tuple[dt.datetime, dt.datetime] | None:
         """The period a demo deployment simulates (start, end), or None outside a demo.
         Plugins' ``load_demo_data`` keeps every record inside it, so all demo data lies on
         one timeline; ``platform.now()`` is its end while the hook runs."""
-        period = self.store.setting("demo_period")
+        period = self._store.setting("demo_period")
         if not period:
             return None
         return dt.datetime.fromisoformat(period["start"]), dt.datetime.fromisoformat(period["end"])
@@ -287,7 +287,7 @@ class Platform:
     def log_access(self, actor: Actor, what: str, reason: str, *, path: str | None = None) -> None:
         """Record an unmask, an export or a maintenance read; ``path`` is the area of the
         record touched (None: the whole deployment), which decides who may audit it."""
-        self.store.log_access(actor.login, what, reason, self.now(), path)
+        self._store.log_access(actor.login, what, reason, self.now(), path)
 
     def access_log(self, actor: Actor, *, limit: int = 100) -> list[dict[str, Any]]:
         """The newest entries about records in the actor's ``audit.read`` scope; entries
@@ -295,20 +295,20 @@ class Platform:
         paths = actor.paths_for(AUDIT)
         if not paths:
             raise AccessDenied(actor.denial(AUDIT))
-        return self.store.access_log_page(paths, include_global=self.covers_global(actor, AUDIT), limit=limit)
+        return self._store.access_log_page(paths, include_global=self.covers_global(actor, AUDIT), limit=limit)
 
     def table(self, name: str) -> Table:
         """A plugin table (``mediation_dispute``) for reading and writing rows."""
-        return self.store.table(name)
+        return self._store.table(name)
 
     def transaction(self):
         """Group several writes (core services and plugin tables) into one transaction."""
-        return self.store.write()
+        return self._store.write()
 
     # -- SLA ----------------------------------------------------------------------------
 
     def _stored_sla(self) -> SlaBook:
-        data = self.store.setting("sla")
+        data = self._store.setting("sla")
         return SlaBook.from_mapping(data) if data else SlaBook()
 
     def set_sla(self, actor: Actor, book: SlaBook) -> None:
@@ -318,7 +318,7 @@ class Platform:
         for rule in book.rules:
             if rule.category != "*" and rule.category not in self.categories:
                 raise ValidationError("category", f"SLA rule for unknown category {rule.category}")
-        self.store.set_setting("sla", book.to_mapping())
+        self._store.set_setting("sla", book.to_mapping())
         self.sla = book
 
 

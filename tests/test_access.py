@@ -69,7 +69,7 @@ def test_requester_phone_is_masked_in_every_issue_view(gridgov_platform, gridgov
     acted = gridgov_platform.issues.act(gridgov_actors["leader_sx01"], issue.id, "register")
     assert acted.requester_phone == "139****5678"
     # The stored row keeps the real number (it is masked on the way out, not lost).
-    assert gridgov_platform.store.issue_row(issue.id)["requester_phone"] == "13912345678"
+    assert gridgov_platform._store.issue_row(issue.id)["requester_phone"] == "13912345678"
 
 
 def test_unmask_member_needs_permission_and_reason_and_is_logged(gridgov_platform, gridgov_actors, gridgov_clock, resident):
@@ -79,7 +79,7 @@ def test_unmask_member_needs_permission_and_reason_and_is_logged(gridgov_platfor
     with pytest.raises(ValidationError) as e:
         platform.members.get(gridgov_actors["admin"], "resident01", unmask_reason="   ")
     assert e.value.field == "reason"
-    assert platform.store.count("access_log") == 0
+    assert platform._store.count("access_log") == 0
 
     gridgov_clock.advance(minutes=5)
     full = platform.members.get(gridgov_actors["admin"], "resident01", unmask_reason="核实低保申请")
@@ -114,10 +114,10 @@ def test_access_log_refuses_update_and_delete(gridgov_platform, gridgov_actors, 
     platform.members.get(gridgov_actors["admin"], "resident01", unmask_reason="核实")
     (entry,) = platform.access_log(gridgov_actors["admin"])
     with pytest.raises(ValidationError, match="append-only"):
-        platform.store.update("access_log", entry["id"], {"reason": "改掉"})
+        platform._store.update("access_log", entry["id"], {"reason": "改掉"})
     with pytest.raises(ValidationError, match="append-only"):
-        platform.store.delete("access_log", entry["id"])
-    sql = platform.store.sql
+        platform._store.delete("access_log", entry["id"])
+    sql = platform._store.sql
     with pytest.raises(IntegrityProblem, match="append-only"):
         sql.execute("UPDATE access_log SET actor = 'nobody'")
     with pytest.raises(IntegrityProblem, match="append-only"):
@@ -164,7 +164,7 @@ def test_grid_worker_cannot_read_another_grids_issues(gridgov_platform, gridgov_
 def test_grid_worker_cannot_report_outside_the_grid(gridgov_platform, gridgov_actors):
     with pytest.raises(AccessDenied):
         _report(gridgov_platform, gridgov_actors["worker_sx01"], "BNK01")
-    assert gridgov_platform.store.count("issue") == 0
+    assert gridgov_platform._store.count("issue") == 0
 
 
 def test_community_dispatcher_sees_the_whole_community(gridgov_platform, gridgov_actors):

@@ -100,7 +100,7 @@ def test_bad_report_names_the_field_and_writes_nothing(sample_db):
     assert unknown.exit_code == 2
     assert unknown.stderr.startswith("error: category: unknown category no.such")
     with open_db(sample_db) as platform:
-        assert platform.store.count("issue") == 0
+        assert platform._store.count("issue") == 0
 
 
 def test_report_outside_the_workers_grid_is_denied(sample_db):
@@ -301,7 +301,7 @@ def test_member_show_unmasks_only_with_a_reason_and_logs_it(sample_db):
     denied = run("member", "show", "worker_sx01", "--unmask", "--reason", "x", "--as", "dispatcher_sx")
     assert denied.exit_code == 3
     with open_db(sample_db) as platform:
-        log = platform.store.select("access_log", order_by="id")
+        log = platform._store.select("access_log", order_by="id")
     assert [(e["actor"], e["what"], e["reason"]) for e in log] == [("admin", "member:worker_sx01", "回访核实")]
 
 

@@ -100,12 +100,12 @@ def test_four_processes_lose_no_update(tmp_path):
     with Platform(path, hooks=_host()) as platform:
         for issue_id in range(1, ISSUES + 1):
             row = platform.issues.find_raw(issue_id)
-            events = platform.store.events(issue_id)
+            events = platform._store.events(issue_id)
             assert row.version == len(events) == 1 + acts[issue_id], issue_id
             assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
             assert platform.issues.replay(Actor.system(), issue_id, unmask_reason="integrity check") == row
         counts = platform.metrics.for_area(Actor.system(), "LG").counts
         assert counts["received"] == ISSUES
-        changes = Counter(e["action"] for e in platform.store.iter_events() if e["action"] != "report")
+        changes = Counter(e["action"] for e in platform._store.iter_events() if e["action"] != "report")
         assert sum(changes.values()) == sum(acts.values())
         assert counts["registered"] == changes["register"] and counts["closed"] == changes["close"]

@@ -30,12 +30,12 @@ def small(tmp_path_factory):
 
 
 def _table(platform, name: str) -> list[dict]:
-    return platform.store.select(name, order_by="id")
+    return platform._store.select(name, order_by="id")
 
 
 def test_small_demo_has_cases_in_every_state(small):
     platform, _ = small
-    found = {row[0] for row in platform.store.sql.execute("SELECT DISTINCT status FROM issue")}
+    found = {row[0] for row in platform._store.sql.execute("SELECT DISTINCT status FROM issue")}
     assert found == set(STATES)
 
 
@@ -51,15 +51,15 @@ def test_small_demo_follows_its_scale(small):
     assert platform.organisations.count(kind="agency", code__startswith="AG") == spec.agencies
     assert platform.pairings.count(kind="branch_grid") == spec.units
     assert summary.counts["dual_registration"] == spec.dual_registrations
-    assert platform.store.count("issue", source__ne="plugin") >= spec.issues
+    assert platform._store.count("issue", source__ne="plugin") >= spec.issues
 
 
 def test_every_demo_case_replays_to_its_row(small):
     platform, _ = small
-    ids = [row[0] for row in platform.store.sql.execute("SELECT id FROM issue")]
+    ids = [row[0] for row in platform._store.sql.execute("SELECT id FROM issue")]
     for issue_id in random.Random(3).sample(ids, 120):
         expected = issue_row(platform.issues.replay(Actor.system(), issue_id, unmask_reason="integrity check"))
-        stored = platform.store.issue_row(issue_id)
+        stored = platform._store.issue_row(issue_id)
         assert {k: stored[k] for k in expected} == expected
 
 
@@ -74,13 +74,13 @@ def test_demo_metrics_look_like_a_real_district(small):
     assert 0.75 <= metrics.rates["on_time_closure_rate"] < 1
     counts = metrics.counts
     assert counts["reworked"] and counts["returned"] and counts["urged"] and counts["escalated"]
-    overdue = platform.store.count("issue", is_open=1, due_at__lt=DEMO_END)
+    overdue = platform._store.count("issue", is_open=1, due_at__lt=DEMO_END)
     assert overdue > 0
 
 
 def test_demo_uses_plugin_categories_when_their_plugins_are_loaded(small):
     platform, _ = small
-    used = {r[0] for r in platform.store.sql.execute("SELECT DISTINCT category FROM issue").fetchall()}
+    used = {r[0] for r in platform._store.sql.execute("SELECT DISTINCT category FROM issue").fetchall()}
     for code in ("mediation.dispute", "finance.financing_need", "hr.policy_question"):
         if code in platform.categories:
             assert code in used
@@ -116,10 +116,10 @@ def test_demo_is_repeatable(gridgov_make_platform):
     load_demo(second, "small", seed=11, issues=150)
     for table in ("issue", "issue_event", "member", "pairing"):
         key = "login" if table == "member" else "id"
-        assert first.store.select(table, order_by=key) == second.store.select(table, order_by=key)
+        assert first._store.select(table, order_by=key) == second._store.select(table, order_by=key)
     third = gridgov_make_platform(with_sample=False, name="c.db")
     load_demo(third, "small", seed=12, issues=150)
-    assert third.store.select("issue", order_by="id", limit=20) != first.store.select("issue", order_by="id", limit=20)
+    assert third._store.select("issue", order_by="id", limit=20) != first._store.select("issue", order_by="id", limit=20)
 
 
 def test_demo_in_worker_processes_gives_the_same_database(gridgov_make_platform):
@@ -129,7 +129,7 @@ def test_demo_in_worker_processes_gives_the_same_database(gridgov_make_platform)
     load_demo(serial, "small", seed=5, issues=1200, processes=1, chunk_size=150)
     load_demo(parallel, "small", seed=5, issues=1200, processes=2, chunk_size=150)
     for table in ("issue", "issue_event"):
-        assert serial.store.select(table, order_by="id") == parallel.store.select(table, order_by="id")
+        assert serial._store.select(table, order_by="id") == parallel._store.select(table, order_by="id")
     assert serial.metrics.for_area(Actor.system(), "440307").counts == parallel.metrics.for_area(Actor.system(), "440307").counts
 
 
@@ -163,7 +163,7 @@ def test_demo_command_prints_logins_and_resets(tmp_path):
     from gridgov.core import Platform
 
     with Platform(db) as platform:
-        assert platform.store.setting("demo")["issues"] == 80
+        assert platform._store.setting("demo")["issues"] == 80
 
 
 @pytest.mark.slow
@@ -184,5 +184,5 @@ def test_district_demo_follows_suyu(gridgov_make_platform):
     assert "first_secretary" in platform.actor("demo_first_secretary").posts
     assert platform.pairings.count(kind="agency_compound") == 87
     assert platform.pairings.count(kind="member_household") == 362
-    handling = {r[0] for r in platform.store.sql.execute("SELECT DISTINCT level FROM issue").fetchall()}
+    handling = {r[0] for r in platform._store.sql.execute("SELECT DISTINCT level FROM issue").fetchall()}
     assert "compound" in handling and "grid" not in handling

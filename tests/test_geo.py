@@ -172,7 +172,7 @@ def test_a_missing_centroid_is_a_point_inside_even_a_concave_area():
 def test_a_new_geometry_gets_a_new_centroid_unless_one_is_given(platform):
     moved = platform.areas.update(SYSTEM, "SX01", geometry=box(114.10, 22.70, 114.11, 22.72))
     assert moved.centroid == pytest.approx((22.71, 114.105))
-    assert platform.store.get("area", "SX01")["centroid_lat"] == 22.71  # stored, not only computed
+    assert platform._store.get("area", "SX01")["centroid_lat"] == 22.71  # stored, not only computed
     pinned = platform.areas.update(SYSTEM, "SX01", geometry=box(114.10, 22.66, 114.115, 22.72),
                                    centroid_lat=22.70, centroid_lon=114.101)
     assert pinned.centroid == (22.70, 114.101)
@@ -228,7 +228,7 @@ def test_importing_a_bad_geometry_names_the_line_and_writes_nothing(tmp_path):
         write_csv(path, [district, ["SX", "山厦社区", "community", "LG", "{not json", "", ""]])
         with pytest.raises(ValidationError, match=r"areas.csv line 3: geometry: is not JSON"):
             target.transfer.import_file(SYSTEM, "areas", path)
-        assert target.store.count("area") == 0
+        assert target._store.count("area") == 0
 
 
 # -- the command line -----------------------------------------------------------------------------

@@ -39,7 +39,7 @@ ORDER = ("areas", "organisations", "members", "roles", "pairings", "dual-registr
 
 def snapshot(path: str) -> dict[str, list[dict]]:
     with Platform(path) as platform:
-        return {t: platform.store.select(t, order_by=k) for t, k in CORE_TABLES.items() if t != "setting"}
+        return {t: platform._store.select(t, order_by=k) for t, k in CORE_TABLES.items() if t != "setting"}
 
 
 def write_csv(path: Path, header: list[str], rows: list[dict]) -> Path:
@@ -274,7 +274,7 @@ def test_format_comes_from_the_option_or_the_file_name(sample_db, tmp_path):
 
 def access_log(path: str) -> list[tuple[str, str, str]]:
     with Platform(path) as platform:
-        return [(e["actor"], e["what"], e["reason"]) for e in platform.store.select("access_log", order_by="id")]
+        return [(e["actor"], e["what"], e["reason"]) for e in platform._store.select("access_log", order_by="id")]
 
 
 def test_export_masks_personal_data_and_logs_every_export(sample_db, tmp_path):
@@ -374,7 +374,7 @@ def test_export_then_import_into_an_empty_database_gives_the_same_records(tmp_pa
         for issue_id in (1, 2, 3):
             stored = platform.issues.find_raw(issue_id)
             assert platform.issues.replay(Actor.system(), issue_id, unmask_reason="integrity check") == stored
-            events = platform.store.events(issue_id)
+            events = platform._store.events(issue_id)
             assert [(e["action"], json.loads(e["metrics"])) for e in events] == [("import", {"received": 1})]
             assert events[0]["changes"] == to_row_json(json.loads(events[0]["changes"]))  # the workflow's text
         assert platform.metrics.for_area(SYSTEM, "LG").counts["received"] == 3

@@ -305,7 +305,7 @@ def test_org_and_member_metrics(scripted):
 
 
 def test_rebuild_counters_gives_the_same_counters(scripted):
-    store = scripted.platform.store
+    store = scripted.platform._store
     query = "SELECT * FROM metric_daily ORDER BY area_code, day"
     before = list(store.sql.execute(query))
     assert len(before) > 20

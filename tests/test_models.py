@@ -281,7 +281,7 @@ def test_report_with_unknown_category(gridgov_platform, gridgov_actors):
     with pytest.raises(ValidationError) as e:
         gridgov_platform.issues.report(gridgov_actors["worker_sx01"], area="SX01", category="no.such", title="x")
     assert _field_of(e) == "category"
-    assert gridgov_platform.store.count("issue") == 0
+    assert gridgov_platform._store.count("issue") == 0
 
 
 def test_report_validates_title_priority_and_phone(gridgov_platform, gridgov_actors):
@@ -296,7 +296,7 @@ def test_report_validates_title_priority_and_phone(gridgov_platform, gridgov_act
         with pytest.raises(ValidationError) as e:
             gridgov_platform.issues.report(worker, area="SX01", category="road.repair", **kwargs)
         assert _field_of(e) == field
-    assert gridgov_platform.store.count("issue") == 0
+    assert gridgov_platform._store.count("issue") == 0
 
 
 def test_the_operator_login_is_reserved(gridgov_platform):

@@ -232,7 +232,7 @@ def test_a_veto_check_that_raises_refuses_the_action_and_names_the_plugin(gridgo
     platform = gridgov_make_platform(builtins=(), plugins=[faulty_plugin(), auditing_plugin()], strict=False)
     with pytest.raises(TransitionRefused, match="vetoed by faulty: its veto check failed .ValueError: cannot judge report."):
         report(platform)
-    assert platform.store.count("issue") == 0
+    assert platform._store.count("issue") == 0
     assert ("veto_action", "ValueError: cannot judge report") in failures_of(platform, "faulty")
 
 

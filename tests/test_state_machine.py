@@ -93,7 +93,7 @@ def recount(platform: Platform) -> dict:
     areas: dict[str, Counter] = {}
     orgs: dict[str, Counter] = {}
     members: dict[str, Counter] = {}
-    for row in platform.store.select("issue", order_by="id"):
+    for row in platform._store.select("issue", order_by="id"):
         codes = row["area_path"].strip("/").split("/")
         category = categories[row["category"]]
         factor = FACTOR[row["priority"]]
@@ -101,7 +101,7 @@ def recount(platform: Platform) -> dict:
         reported_at = _dt(row["reported_at"])
         response_due = resolve_due = None
         org = member = None
-        for event in platform.store.events(row["id"]):
+        for event in platform._store.events(row["id"]):
             at = _dt(event["at"])
             action = event["action"]
             changes = json.loads(event["changes"])
@@ -285,7 +285,7 @@ class ClosedLoop(RuleBasedStateMachine):
     @invariant()
     def only_legal_moves_are_stored(self):
         transitions = self.platform.transitions
-        for event in self.platform.store.iter_events():
+        for event in self.platform._store.iter_events():
             if event["action"] == "report":
                 assert (event["from_status"], event["to_status"], event["seq"]) == (None, "reported", 1)
                 continue
@@ -298,7 +298,7 @@ class ClosedLoop(RuleBasedStateMachine):
         for issue_id, successes in self.successes.items():
             row = self._row(issue_id)
             assert self.platform.issues.replay(Actor.system(), issue_id, unmask_reason="integrity check") == row
-            events = self.platform.store.events(issue_id)
+            events = self.platform._store.events(issue_id)
             assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
             assert row.version == len(events) == 1 + successes
 

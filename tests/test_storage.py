@@ -21,7 +21,7 @@ def gridgov_platform(gridgov_make_platform):
 
 
 def _pragma(platform_or_db, name):
-    db = getattr(platform_or_db, "store", None)
+    db = getattr(platform_or_db, "_store", None)
     db = db.sql if db is not None else platform_or_db
     return db.execute(f"PRAGMA {name}").fetchone()[0]
 
@@ -44,7 +44,7 @@ def test_every_connection_has_wal_foreign_keys_and_busy_timeout(gridgov_platform
 
 def test_foreign_keys_are_enforced(gridgov_platform):
     with pytest.raises(ValidationError) as e:
-        gridgov_platform.store.insert("role_assignment", {"login": "nobody", "post": "grid_worker", "area_code": "SX01"})
+        gridgov_platform._store.insert("role_assignment", {"login": "nobody", "post": "grid_worker", "area_code": "SX01"})
     assert e.value.field == "reference"
 
 
@@ -56,8 +56,8 @@ def _issue_with_events(platform, actors):
 
 def test_issue_event_refuses_update_and_delete(gridgov_platform, gridgov_actors):
     issue = _issue_with_events(gridgov_platform, gridgov_actors)
-    sql_engine = gridgov_platform.store.sql
-    before = gridgov_platform.store.events(issue.id)
+    sql_engine = gridgov_platform._store.sql
+    before = gridgov_platform._store.events(issue.id)
     assert [e["action"] for e in before] == ["report", "register"]
     for sql in (
         "UPDATE issue_event SET note = 'rewritten'",
@@ -68,13 +68,13 @@ def test_issue_event_refuses_update_and_delete(gridgov_platform, gridgov_actors)
         with pytest.raises(IntegrityProblem, match="issue_event is append-only: rows cannot be changed or removed"):
             sql_engine.execute(sql)
     with pytest.raises(ValidationError, match="append-only"):
-        gridgov_platform.store.delete("issue_event", before[0]["id"])
-    assert gridgov_platform.store.events(issue.id) == before
+        gridgov_platform._store.delete("issue_event", before[0]["id"])
+    assert gridgov_platform._store.events(issue.id) == before
 
 
 def test_failed_write_leaves_nothing_half_written(gridgov_platform, gridgov_actors):
     issue = _issue_with_events(gridgov_platform, gridgov_actors)
-    store = gridgov_platform.store
+    store = gridgov_platform._store
     with pytest.raises(RuntimeError):
         with gridgov_platform.transaction():
             gridgov_platform.issues.act(gridgov_actors["leader_sx01"], issue.id, "dispatch", org="CGJ")
@@ -143,7 +143,7 @@ def _report_many(path: str, worker: str, count: int, queue) -> None:
 def _open_fresh(path: str, queue) -> None:
     try:
         with Platform(path, hooks=PluginHost(builtins=(), entry_points=False)) as platform:
-            queue.put(sorted(platform.store.table_names()))
+            queue.put(sorted(platform._store.table_names()))
     except Exception as exc:
         queue.put(f"{type(exc).__name__}: {exc}")
 
@@ -173,7 +173,7 @@ def test_two_processes_reporting_at_once(tmp_path):
     all_ids = [i for _, ids, _ in results for i in ids]
     assert len(set(all_ids)) == 2 * per_process
     with Platform(path, hooks=PluginHost(builtins=(), entry_points=False)) as platform:
-        store = platform.store
+        store = platform._store
         assert store.count("issue") == 2 * per_process
         assert store.count("issue_event") == 2 * per_process
         assert sorted(r["id"] for r in store.select("issue")) == sorted(all_ids)
@@ -219,9 +219,9 @@ def test_large_scope_queue_pages_like_the_small_scope_plan(gridgov_platform, gri
     large = {i: pages(**q) for i, q in enumerate(queries)}
     assert large == small
     assert small[0][1] == 60 and small[0][0][0]
-    if platform.store.engine != "sqlite":
+    if platform._store.engine != "sqlite":
         return  # PostgreSQL's planner chooses its own index; the pages above agree
-    plan = platform.store.sql.execute(
+    plan = platform._store.sql.execute(
         "EXPLAIN QUERY PLAN SELECT * FROM issue INDEXED BY issue_due WHERE area_path >= '/LG/' ORDER BY due_at, id LIMIT 5"
     ).fetchall()
     assert "issue_due" in str(plan) and "TEMP B-TREE" not in str(plan)

@@ -57,7 +57,7 @@ def test_the_access_log_says_which_scope_was_exported(scoped_db):
     exported("issues", "admin_sx")
     run("export", "issues")
     with Platform(scoped_db) as platform:
-        log = [(e["actor"], e["what"]) for e in platform.store.select("access_log", order_by="id")]
+        log = [(e["actor"], e["what"]) for e in platform._store.select("access_log", order_by="id")]
     assert log == [("admin_sx", "export:issues scope=/LG/PH/SX/"), ("system", "export:issues scope=/")]
 
 
@@ -106,13 +106,13 @@ OUTSIDE = [
 @pytest.mark.parametrize(("kind", "name", "text", "expected"), OUTSIDE, ids=[c[3].split(": ", 2)[1] + " " + c[0] for c in OUTSIDE])
 def test_an_import_refuses_a_record_outside_the_import_scope(scoped_db, tmp_path, kind, name, text, expected):
     with Platform(scoped_db) as platform:
-        before = platform.store.count(KINDS[kind].table)
+        before = platform._store.count(KINDS[kind].table)
     result = import_as("admin_sx", kind, name, text, tmp_path)
     assert result.exit_code == 3, result.output
     assert result.stderr.startswith(f"error: {expected}"), result.stderr
     assert len(result.stderr.splitlines()) == 1
     with Platform(scoped_db) as platform:
-        assert platform.store.count(KINDS[kind].table) == before
+        assert platform._store.count(KINDS[kind].table) == before
 
 
 def test_the_same_files_inside_the_scope_import(scoped_db, tmp_path):
@@ -141,12 +141,12 @@ def test_an_import_grants_no_post_with_more_than_the_importer_holds(scoped_db):
     rows = [("roles.csv line 2", {"login": "worker_sx02", "post": "viewer", "area_code": "SX02"}),
             ("roles.csv line 3", {"login": "worker_sx02", "post": "grid_worker", "area_code": "SX02"})]
     with Platform(scoped_db) as platform:
-        before = platform.store.count("role_assignment")
+        before = platform._store.count("role_assignment")
         with pytest.raises(AccessDenied) as refused:
             platform.transfer.import_records(CLERK, "roles", rows)
         assert str(refused.value).startswith(
             "roles.csv line 3: post: grid_worker carries issue.report, which clerk_sx does not hold over SX02")
-        assert platform.store.count("role_assignment") == before
+        assert platform._store.count("role_assignment") == before
         assert platform.transfer.import_records(CLERK, "roles", rows[:1]) == 1
         admin_row = [("roles.csv line 2", {"login": "worker_sx02", "post": "admin", "area_code": "SX02"})]
         with pytest.raises(AccessDenied, match=r"post: admin carries \*, which clerk_sx does not hold over SX02"):
@@ -157,7 +157,7 @@ def test_an_export_refused_without_any_export_scope_leaves_no_log(scoped_db):
     with Platform(scoped_db) as platform:
         with pytest.raises(AccessDenied, match="clerk_sx lacks data.export"):
             platform.transfer.export(CLERK, "members")
-        assert platform.store.count("access_log") == 0
+        assert platform._store.count("access_log") == 0
 
 
 def test_a_scoped_csv_export_holds_only_its_rows(scoped_db, tmp_path):

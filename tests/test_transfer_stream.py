@@ -114,8 +114,8 @@ def test_a_bad_record_at_the_end_of_a_large_import_writes_nothing(sample_db, tmp
     assert result.exit_code == 2
     assert result.stderr == "error: issues.csv line 12347: area_code: unknown area NOPE\n"
     with Platform(sample_db) as platform:
-        assert platform.store.count("issue") == 0
-        assert platform.store.count("issue_event") == 0
+        assert platform._store.count("issue") == 0
+        assert platform._store.count("issue_event") == 0
         assert platform.metrics.for_area(SYSTEM, "LG").counts["received"] == 0
 
 
@@ -166,4 +166,4 @@ def test_an_id_repeated_batches_apart_names_the_first_line(sample_db, tmp_path):
     result = run("import", "issues", str(path))
     assert result.stderr == "error: issues.csv line 6003: id: issue 3 appears twice (also at issues.csv line 4)\n"
     with Platform(sample_db) as platform:
-        assert platform.store.count("issue") == 0
+        assert platform._store.count("issue") == 0

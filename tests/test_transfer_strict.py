@@ -19,7 +19,7 @@ ISSUE = {"category": "road.repair", "area_code": "SX01-B1", "reported_at": "2026
 
 def snapshot(path: str) -> dict[str, list[dict]]:
     with Platform(path) as platform:
-        return {t: platform.store.select(t, order_by=k) for t, k in CORE_TABLES.items() if t != "setting"}
+        return {t: platform._store.select(t, order_by=k) for t, k in CORE_TABLES.items() if t != "setting"}
 
 
 def refused(db: str, path, kind: str, expected: str, *options: str) -> None:

@@ -18,6 +18,7 @@ _MODULES = (
     "demo_cmd",      # gridgov demo
     "tui_cmd",       # gridgov tui
     "sla_cmd",       # gridgov sla show|load
+    "db_cmds",       # gridgov db copy, gridgov doctor
 )
 
 

@@ -197,7 +197,7 @@ def _dispatch_target(app: AppContext, target: str) -> dict[str, str]:
     kind, _, name = target.partition(":")
     if name and kind in ("org", "member"):
         return {kind: name}
-    store = app.platform.store
+    store = app.platform._store
     is_org = store.find("organisation", target) is not None
     is_member = store.find("member", target) is not None
     if is_org and is_member:

@@ -61,7 +61,7 @@ def stats(app: AppContext, area: str | None, since: str | None, until: str | Non
             raise ValidationError("--org", f"unknown organisation {org}")
         metrics = platform.metrics.for_org(actor, org, since=first, until=last)
     elif member_login:
-        if platform.store.find("member", member_login) is None:
+        if platform._store.find("member", member_login) is None:
             raise ValidationError("--member", f"unknown member {member_login}")
         metrics = platform.metrics.for_member(actor, member_login, since=first, until=last)
     else:

@@ -11,4 +11,4 @@ if TYPE_CHECKING:
 class Service:
     def __init__(self, platform: Platform) -> None:
         self.platform = platform
-        self.store = platform.store
+        self.store = platform._store

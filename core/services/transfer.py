@@ -193,7 +193,7 @@ class _Run:
         self.floor = floor
         self.tick = progress or (lambda done, total: None)
         self.zone = deployment_zone(self.platform)
-        self.places = Places(self.platform.store)
+        self.places = Places(self.platform._store)
         self.scope = service._scope(actor, IMPORT)
 
     def _progress(self, count: int) -> tuple[int, int]:
@@ -204,7 +204,7 @@ class _Run:
 
     def load(self) -> int:
         spec, zone = self.spec, self.zone
-        store = self.platform.store
+        store = self.platform._store
         count = 0
         with store.write(), store.bulk_load():
             loader = LOADERS[spec.table](self)

@@ -49,7 +49,7 @@ class Loader:
     def __init__(self, run: Any) -> None:
         self.run = run
         self.platform = run.platform
-        self.store = run.platform.store
+        self.store = run.platform._store
         self.places: Places = run.places
         self.scope: Scope = run.scope
         self.batch: list[tuple[str, Any]] = []
