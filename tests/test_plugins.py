@@ -358,9 +358,9 @@ def test_plugin_new_writes_into_the_current_directory_by_default(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     result = gridgov_cli(["plugin", "new", "parks"], platform=core_only)
     assert result.exit_code == 0, result.output
-    assert f"wrote 5 files to {tmp_path / 'gridgov-parks'}" in result.stdout
+    assert f"wrote 14 files to {tmp_path / 'gridgov-parks'}" in result.stdout
     assert sorted(p.name for p in (tmp_path / "gridgov-parks").iterdir()) == [
-        "README.md", "gridgov_parks", "pyproject.toml", "tests",
+        ".gitignore", "README.md", "gridgov_parks", "pyproject.toml", "tests",
     ]
 
 
@@ -387,11 +387,14 @@ def test_scaffolded_module_works_when_loaded_by_a_test(tmp_path, request, gridgo
 
     platform = gridgov_make_platform(builtins=(), plugins=[gridgov_roads])
     assert platform.plugin_failures == []
-    assert platform.categories["roads.example"].plugin == "roads"
-    assert platform.plugin_of_table == {"roads_note": "roads"}
-    result = gridgov_cli(["roads", "hello", "路灯不亮"], platform=platform)
-    assert result.stdout == "note 1: 路灯不亮 (1 notes)\n"
-    assert platform.screens["roads.notes"].plugin == "roads"
+    assert platform.categories["roads.request"].plugin == "roads"
+    assert platform.plugin_of_table == {"roads_request": "roads", "roads_history": "roads"}
+    platform.issues.report(platform.actor("worker_sx01"), area="SX01", category="roads.request", title="路灯不亮")
+    result = gridgov_cli(["roads", "list"], as_="worker_sx01", platform=platform)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].split() == ["1", "open", "SX01", "路灯不亮"]
+    assert platform.screens["roads.requests"].plugin == "roads"
+    assert platform.metric_specs["roads.requests"].plugin == "roads"
 
 
 # -- one test per hook (test_hooks_documented.py requires them) ---------------------------
@@ -421,7 +424,8 @@ def test_hook_register_categories_rejects_duplicates_by_plugin_name(gridgov_make
 
     platform = gridgov_make_platform(builtins=(), plugins=[make_plugin("copycat", register_categories)], strict=False)
     assert failures_of(platform, "copycat") == [
-        ("register_categories", "ValueError: categories road.repair is already registered")
+        ("register_categories", "ValueError: categories road.repair is already registered by the core; "
+                                "a plugin serving it takes it over with Category(..., adopt=True)")
     ]
     assert platform.categories["road.repair"].plugin == "gridgov"
 
