@@ -5,9 +5,10 @@ prints only the workflow table (``docs/embedding.md`` carries it between markers
 ``--update FILE`` refreshes such marked sections in place). A test fails when the page is
 not what this module writes, so a public method cannot be missing or show an old signature.
 
-What counts as public: the members not starting with ``_`` of the classes listed in
-:data:`SECTIONS`, taken from the gridgov classes of their MRO (a plugin screen documents
-gridgov's part, not Textual's), and the names in a module's ``__all__``.
+What counts as public: the members not starting with ``_`` of the platform, its services
+(:data:`SERVICES`) and the SDK classes of :func:`class_sections`, taken from the gridgov
+classes of their MRO (a plugin screen documents gridgov's part, not Textual's), and the
+names of :func:`module_apis` (a module's ``__all__`` where it has one).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from .services.organisations import OrganisationService
 from .services.pairings import PairingService
 from .services.transfer import TransferService
 from .storage import tables
+from .workflow import Transition
 
 SERVICES: tuple[tuple[str, type], ...] = (
     ("platform.areas", AreaService),
@@ -46,7 +48,7 @@ SERVICES: tuple[tuple[str, type], ...] = (
     ("platform.transfer", TransferService),
     ("platform.time", timezone.DeploymentTime),
 )
-RECORDS = (registry.Category, access.Role, "Transition", registry.Route, registry.ScreenSpec,
+RECORDS = (registry.Category, access.Role, Transition, registry.Route, registry.ScreenSpec,
            registry.PaletteCommand, registry.MetricSpec)
 ERRORS = (errors.GridgovError, errors.ValidationError, errors.NotFound, errors.AccessDenied,
           errors.TransitionRefused, errors.StaleUpdate, errors.PluginError)
@@ -319,7 +321,7 @@ def api() -> dict[str, str]:
              for name, value in public_members(Platform).items()}
     for _title, cls, prefix, _ in class_sections():
         found |= {prefix + name: member_entry(prefix, name, value)[0] for name, value in public_members(cls).items()}
-    for record in (*map(_resolve, RECORDS), lifecycle.Move, lifecycle.Step):
+    for record in (*RECORDS, lifecycle.Move, lifecycle.Step):
         found |= {f"{record.__name__}.{name}": member_entry(f"{record.__name__}.", name, value)[0]
                   for name, value in public_members(record).items()}
     for _title, module, names, prefix in module_apis():
@@ -356,7 +358,7 @@ def render() -> str:
                     "```python", f"LOOKUPS = {tables.LOOKUPS!r}", "```", ""]
             out += function_entries(*modules[0][1:])
     out += ["## Records plugins register", ""]
-    for record in (*map(_resolve, RECORDS), lifecycle.Move, lifecycle.Step):
+    for record in (*RECORDS, lifecycle.Move, lifecycle.Step):
         out += record_section(record)
     out += ["## Errors", ""]
     for error in ERRORS:
@@ -380,14 +382,6 @@ def render() -> str:
             out += ["### FIXED_NOW", "", f"`{testing.FIXED_NOW.isoformat()}`: "
                     + _doc_of_constant(testing, "FIXED_NOW"), ""]
     return "\n".join(out).rstrip() + "\n"
-
-
-def _resolve(record: type | str) -> type:
-    if isinstance(record, str):
-        from . import workflow
-
-        return getattr(workflow, record)
-    return record
 
 
 def _doc_of_constant(module: Any, name: str) -> str:
