@@ -20,7 +20,7 @@ from .config import load_config
 from .errors import AccessDenied, PluginError, ValidationError
 from .models import Issue
 from .plugins import PluginHost
-from .registry import Category, MetricSpec, PaletteCommand, Route, ScreenSpec
+from .registry import Category, MetricSpec, PaletteCommand, Route, ScreenSpec, admit_category
 from .services.areas import AreaService
 from .services.issues import IssueService
 from .services.members import MemberService
@@ -120,7 +120,11 @@ class Platform:
         for table in (self.categories, self.roles, self.transitions, self.screens, self.palette_commands,
                       self.metric_specs):
             for key in [k for k, item in table.items() if getattr(item, "plugin", None) == plugin]:
-                del table[key]
+                replaced = getattr(table[key], "replaces", None)  # an adopted category goes back to the core
+                if replaced is not None:
+                    table[key] = replaced
+                else:
+                    del table[key]
 
     def _register_tables(self) -> None:
         for namespace, migrations in self.migration_sets.items():
@@ -215,7 +219,12 @@ class Platform:
 
             return check
 
-        self.hooks.collect("register_categories", keep(self.categories, "code", "categories", Category))
+        def keep_category(plugin: str, item: Any) -> None:
+            if not isinstance(item, Category):
+                raise TypeError(f"register_categories expects Category, got {type(item).__name__}")
+            self.categories[item.code] = admit_category(self.categories, plugin, item)
+
+        self.hooks.collect("register_categories", keep_category)
         self.hooks.collect("register_roles", keep(self.roles, "post", "roles", Role))
         self.hooks.collect("register_actions", keep(self.transitions, "action", "actions", Transition))
         self.hooks.collect("register_screens", keep(self.screens, "id", "screens", ScreenSpec))

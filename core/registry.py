@@ -27,9 +27,19 @@ def _category_code(_inst: Any, _attr: attrs.Attribute, value: str) -> None:
         raise ValueError(f"category code {value!r} must be dotted lowercase words, e.g. road.repair")
 
 
+CORE_OWNER = "gridgov"
+"""The name under which the core registers its categories (and the rest of its records)."""
+
+
 @attrs.frozen(kw_only=True)
 class Category:
-    """An issue category with its default priority, deadlines and handling organisation kind."""
+    """An issue category with its default priority, deadlines and handling organisation kind.
+
+    ``plugin`` is the category's owner (filled in at registration). The core registers the
+    department categories of a deployment (``elevator.retrofit``, ``road.repair``…) before
+    any department has a plugin; a plugin that serves one registers the same code with
+    ``adopt=True`` and takes it over (the rule: :func:`admit_category`). ``replaces`` is then
+    the core's record, which comes back if the plugin is taken out."""
 
     code: str = attrs.field(validator=_category_code)
     name_zh: str
@@ -40,7 +50,51 @@ class Category:
     handler_kind: str | None = attrs.field(
         default=None, validator=attrs.validators.optional(attrs.validators.in_(ORGANISATION_KINDS))
     )
-    plugin: str = "gridgov"
+    plugin: str = CORE_OWNER
+    adopt: bool = False
+    replaces: Category | None = attrs.field(default=None, repr=False)
+
+    @property
+    def adopted_from(self) -> str | None:
+        """The owner this category was taken over from (the core), or None."""
+        return self.replaces.plugin if self.replaces is not None else None
+
+
+def admit_category(categories: dict[str, Category], plugin: str, category: Category) -> Category:
+    """The ownership rule for category codes; returns the record to keep under its code.
+
+    * A new code belongs to the plugin that registers it.
+    * A code the core registered may be adopted by one plugin: it registers the code again
+      with ``adopt=True``, and its record (names, default priority, deadlines, handler
+      kind, so routing and SLA defaults) replaces the core's.
+    * Any other repeat is refused, naming the owner: two plugins cannot share a code, and
+      a plugin cannot adopt what another plugin already adopted.
+
+    ``adopt=True`` for a code the core does not register is refused, so a misspelt code
+    does not quietly become a second category."""
+    code = category.code
+    current = categories.get(code)
+    if current is None:
+        if category.adopt and plugin != CORE_OWNER:
+            raise ValueError(f"categories {code}: adopt=True, but the core registers no {code} to adopt")
+        return attrs.evolve(category, plugin=plugin, replaces=None)
+    if current.replaces is not None:
+        raise ValueError(f"categories {code} is already adopted by plugin {current.plugin}")
+    if current.plugin == CORE_OWNER and plugin != CORE_OWNER:
+        if category.adopt:
+            return attrs.evolve(category, plugin=plugin, replaces=current)
+        raise ValueError(f"categories {code} is already registered by the core; a plugin serving it "
+                         "takes it over with Category(..., adopt=True)")
+    raise ValueError(f"categories {code} is already registered by plugin {current.plugin}")
+
+
+def category_owner(categories: dict[str, Category], prefix: str) -> Category | None:
+    """The first registered category whose code is ``prefix`` or starts with ``prefix.``
+    (a plugin named ``elevator`` would put its categories there)."""
+    for code in sorted(categories):
+        if code == prefix or code.startswith(prefix + "."):
+            return categories[code]
+    return None
 
 
 @attrs.frozen(kw_only=True)

@@ -39,3 +39,18 @@ def test_examples_run_in_order(tmp_path, monkeypatch, capsys):
     printed = capsys.readouterr().out
     assert "refused:" in printed and "nothing saved:" in printed
     assert (tmp_path / "district.db").exists()
+
+
+def test_the_services_table_names_only_methods_that_exist():
+    """The guide's summary of each service names real methods (the reference lists them all)."""
+    from gridgov.core import reference
+
+    api = reference.api()
+    text = GUIDE.read_text(encoding="utf-8")
+    section = text[text.index("## The services"):text.index("Records are frozen")]
+    rows = re.findall(r"^\| `(platform\.\w+)(?:\(name\))?` \| (.*) \|$", section, re.M)
+    assert len(rows) == 9
+    for attribute, summary in rows:
+        prefix = "table." if attribute == "platform.table" else f"{attribute}."
+        for name in re.findall(r"`(\w+)`", summary):
+            assert prefix + name in api, f"docs/embedding.md names {prefix}{name}, which does not exist"

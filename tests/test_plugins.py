@@ -39,7 +39,7 @@ from gridgov.core import (
     hookimpl,
     sample,
 )
-from gridgov.core.cli import get_platform
+from gridgov.core.cli import CommandContext, command
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILTIN_NAMES = {"gridgov", *(m.rsplit(".", 1)[-1] for m in DEFAULT_PLUGINS)}
@@ -358,9 +358,9 @@ def test_plugin_new_writes_into_the_current_directory_by_default(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     result = gridgov_cli(["plugin", "new", "parks"], platform=core_only)
     assert result.exit_code == 0, result.output
-    assert f"wrote 5 files to {tmp_path / 'gridgov-parks'}" in result.stdout
+    assert f"wrote 14 files to {tmp_path / 'gridgov-parks'}" in result.stdout
     assert sorted(p.name for p in (tmp_path / "gridgov-parks").iterdir()) == [
-        "README.md", "gridgov_parks", "pyproject.toml", "tests",
+        ".gitignore", "README.md", "gridgov_parks", "pyproject.toml", "tests",
     ]
 
 
@@ -387,11 +387,14 @@ def test_scaffolded_module_works_when_loaded_by_a_test(tmp_path, request, gridgo
 
     platform = gridgov_make_platform(builtins=(), plugins=[gridgov_roads])
     assert platform.plugin_failures == []
-    assert platform.categories["roads.example"].plugin == "roads"
-    assert platform.plugin_of_table == {"roads_note": "roads"}
-    result = gridgov_cli(["roads", "hello", "路灯不亮"], platform=platform)
-    assert result.stdout == "note 1: 路灯不亮 (1 notes)\n"
-    assert platform.screens["roads.notes"].plugin == "roads"
+    assert platform.categories["roads.request"].plugin == "roads"
+    assert platform.plugin_of_table == {"roads_request": "roads", "roads_history": "roads"}
+    platform.issues.report(platform.actor("worker_sx01"), area="SX01", category="roads.request", title="路灯不亮")
+    result = gridgov_cli(["roads", "list"], as_="worker_sx01", platform=platform)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].split() == ["1", "open", "SX01", "路灯不亮"]
+    assert platform.screens["roads.requests"].plugin == "roads"
+    assert platform.metric_specs["roads.requests"].plugin == "roads"
 
 
 # -- one test per hook (test_hooks_documented.py requires them) ---------------------------
@@ -421,7 +424,8 @@ def test_hook_register_categories_rejects_duplicates_by_plugin_name(gridgov_make
 
     platform = gridgov_make_platform(builtins=(), plugins=[make_plugin("copycat", register_categories)], strict=False)
     assert failures_of(platform, "copycat") == [
-        ("register_categories", "ValueError: categories road.repair is already registered")
+        ("register_categories", "ValueError: categories road.repair is already registered by the core; "
+                                "a plugin serving it takes it over with Category(..., adopt=True)")
     ]
     assert platform.categories["road.repair"].plugin == "gridgov"
 
@@ -489,23 +493,56 @@ def test_hook_register_migrations(gridgov_make_platform, tmp_path):
 
 
 def test_hook_register_cli_commands(gridgov_make_platform, gridgov_cli):
+    @click.group("counts")
+    def counts():
+        """Case counts."""
+
+    @command(counts, "open")
+    def open_(ctx: CommandContext) -> None:
+        ctx.echo(str(ctx.platform.issues.count(ctx.actor, status=sorted(OPEN_STATES))))
+
+    @command(counts, "all", as_required=False)
+    def all_(ctx: CommandContext) -> None:
+        ctx.echo(f"{ctx.actor.login}: {ctx.platform.issues.count(ctx.actor)}")
+
     @hookimpl
     def register_cli_commands(cli):
-        @cli.command(name="open-count")
-        @click.option("--as", "login", required=True)
-        def open_count(login):
-            """How many open cases the member can see."""
-            platform = get_platform()
-            click.echo(platform.issues.count(platform.actor(login), status=sorted(OPEN_STATES)))
+        cli.add_command(counts)
 
     platform = gridgov_make_platform(builtins=(), plugins=[make_plugin("counts", register_cli_commands)])
     report(platform)
     report(platform)
-    result = gridgov_cli(["open-count"], as_="worker_sx01", platform=platform)
+    platform.issues.report(platform.actor("worker_bnk01"), area="BNK01", category="noise", title="夜间施工")
+    result = gridgov_cli(["counts", "open"], as_="worker_sx01", platform=platform)
     assert (result.exit_code, result.stdout) == (0, "2\n")
-    missing = gridgov_cli(["open-count"], as_="nobody", platform=platform)
+    assert gridgov_cli(["counts", "all"], platform=platform).stdout == "system: 3\n"  # no --as: the operator
+    required = gridgov_cli(["counts", "open"], platform=platform)
+    assert required.exit_code == 2 and "Missing option '--as'" in required.stderr
+    missing = gridgov_cli(["counts", "open"], as_="nobody", platform=platform)
     assert missing.exit_code == 2
-    assert "member nobody not found" in missing.stderr
+    assert "error: --as: no member has the login 'nobody'" in missing.stderr
+
+
+def test_hooks_doc_closing_example_sees_plugin_actions_that_close(gridgov_make_platform, gridgov_issue):
+    """The issue_changed example records every way a case ends, a plugin's closing action
+    (like mediation's refer) included, and nothing else."""
+    [code] = [code for module, code in doc_blocks("hooks.md") if module == "gridgov_closing"]
+    closing = types.ModuleType("gridgov_closing")
+    exec(compile(code, "docs/hooks.md:gridgov_closing", "exec"), closing.__dict__)
+
+    @hookimpl
+    def register_actions(register):
+        register(Transition(action="refer", sources={"dispatched", "in_progress"}, target="closed",
+                            permission="issue.resolve", scope="assignee", requires={"note"}))
+
+    platform = gridgov_make_platform(builtins=(), plugins=[closing, make_plugin("referral", register_actions)])
+    closed = gridgov_issue(platform=platform, to="closed")
+    referred = gridgov_issue(platform=platform, to="in_progress")
+    platform.issues.act(Actor.system(), referred.id, "refer", note="移送街道综合执法队")
+    gridgov_issue(platform=platform, to="verified")
+    rows = platform.table("closing_rating").rows(order_by="id")
+    assert [(r["issue_id"], r["action"], r["rating"]) for r in rows] == [
+        (closed.id, "close", "satisfied"), (referred.id, "refer", None)]
 
 
 def test_hook_register_screens(gridgov_make_platform):
@@ -686,7 +723,6 @@ def test_hook_load_demo_data(gridgov_make_platform):
 # -- the docs' examples run ------------------------------------------------------------
 
 RUN_BLOCK = re.compile(r"<!-- run(?::\s*module\s+(?P<module>\w+))?\s*-->\s*\n```python\n(?P<code>.*?)```", re.S)
-SCAFFOLD_BLOCK = re.compile(r"<!-- from-scaffold\s*-->\s*\n```(?:python|toml)\n(?P<code>.*?)```", re.S)
 
 
 def doc_blocks(name: str) -> list[tuple[str | None, str]]:
@@ -719,14 +755,16 @@ def test_plugins_doc_examples_run(request, monkeypatch):
     assert [k for k in namespace if k.startswith("test_")], "docs/plugins.md has no runnable test"
 
 
-def test_plugins_doc_shows_the_scaffolds_real_code():
-    from gridgov.core.scaffold import files_for
+def test_plugins_doc_documents_every_table_lookup():
+    from gridgov.core import LOOKUPS
 
-    generated = "\n".join(files_for("demoext").values())
-    blocks = [m["code"] for m in SCAFFOLD_BLOCK.finditer((ROOT / "docs" / "plugins.md").read_text(encoding="utf-8"))]
-    assert len(blocks) >= 4
-    for block in blocks:
-        assert block in generated, f"docs/plugins.md shows code the scaffold does not write:\n{block}"
+    text = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    section = text[text.index("### Plugin tables"):text.index("### Refusals and errors")]
+    for lookup in LOOKUPS:
+        assert f"__{lookup}" in section, f"docs/plugins.md does not document the lookup {lookup}"
+    for name in ("any_of", "all_of", "count_by", "scope=actor", "unmasked", "expected_version",
+                 "plugin_of_table"):
+        assert name in section, name
 
 
 def test_hooks_doc_examples_register_cleanly(gridgov_make_platform):

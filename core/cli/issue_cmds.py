@@ -214,21 +214,47 @@ def _dispatch_target(app: AppContext, target: str) -> dict[str, str]:
 @pass_app
 @reports_errors
 def categories(app: AppContext, as_json: bool) -> None:
-    """The registered categories with their default priority, deadlines (SLA) and handler kind."""
+    """The registered categories: owner, default priority, the category's own deadlines and
+    handler kind, and the deadline a case of the default priority gets (SLA rules and the
+    priority factor applied)."""
     platform = app.platform
-    rows = []
-    for cat in sorted(platform.categories.values(), key=lambda c: c.code):
-        rule = platform.sla.rule_for(cat, cat.default_priority)
-        rows.append({
-            "code": cat.code, "name_zh": cat.name_zh, "name_en": cat.name_en,
-            "default_priority": cat.default_priority, "response_hours": rule.response_hours,
-            "resolve_hours": rule.resolve_hours, "handler_kind": cat.handler_kind, "plugin": cat.plugin,
-        })
+    rows = [category_row(platform, cat) for cat in sorted(platform.categories.values(), key=lambda c: c.code)]
     if as_json:
         echo_json(rows)
         return
-    headers = ("code", "zh", "en", "priority", "response h", "resolve h", "handler", "plugin")
-    click.echo(table(headers, [list(r.values()) for r in rows]))
+    headers = ("code", "zh", "en", "owner", "priority", "response h", "resolve h", "due at priority", "handler")
+    click.echo(table(headers, [
+        [r["code"], r["name_zh"], r["name_en"],
+         r["plugin"] + (f" (adopted from {r['adopted_from']})" if r["adopted_from"] else ""),
+         r["default_priority"], r["response_hours"], r["resolve_hours"],
+         _due_text(r["effective_deadline"]), r["handler_kind"]]
+        for r in rows
+    ]))
+
+
+def category_row(platform: Any, cat: Any) -> dict[str, Any]:
+    """A category under its record's field names (``response_hours`` and ``resolve_hours``
+    are the category's own), its owner, and ``effective_deadline``: what a case of the
+    default priority gets, from the deployment's SLA rules (``source: "sla"``) or from the
+    category's hours times the priority factor (``source: "category"``)."""
+    rule = platform.sla.rule_for(cat, cat.default_priority)
+    from_rules = any(r.category in ("*", cat.code) and r.priority in ("*", cat.default_priority)
+                     for r in platform.sla.rules)
+    return {
+        "code": cat.code, "name_zh": cat.name_zh, "name_en": cat.name_en, "plugin": cat.plugin,
+        "adopted_from": cat.adopted_from, "default_priority": cat.default_priority,
+        "response_hours": cat.response_hours, "resolve_hours": cat.resolve_hours, "handler_kind": cat.handler_kind,
+        "effective_deadline": {
+            "priority": cat.default_priority, "response_hours": rule.response_hours,
+            "resolve_hours": rule.resolve_hours, "working_hours": rule.working_hours,
+            "source": "sla" if from_rules else "category",
+        },
+    }
+
+
+def _due_text(deadline: dict[str, Any]) -> str:
+    unit = " working h" if deadline["working_hours"] else " h"
+    return f"{deadline['response_hours']:g}/{deadline['resolve_hours']:g}{unit} ({deadline['priority']})"
 
 
 @issue.command("similar")

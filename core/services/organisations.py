@@ -90,8 +90,10 @@ class OrganisationService(Service):
                    for p in self.store.select("pairing", org_code=code, area_code__isnull=False))
 
     def responsible_for(self, area_code: str, kind: str | None) -> builtins.list[tuple[Organisation, str]]:
-        """Organisations (of ``kind``, or any) paired with or seated in the area or its
-        ancestors, nearest first, each with the reason it was found."""
+        """Organisations (of ``kind``, or any) responsible for the area, each with the reason
+        it was found. The search walks up from the area through its ancestors and stops at
+        the nearest level that has any: those paired with that area and, when ``kind`` is
+        given, those of the kind seated in it. Levels above it are not searched."""
         found: list[tuple[Organisation, str]] = []
         seen: set[str] = set()
         for code in self.platform.areas.ancestor_codes(area_code):
