@@ -152,6 +152,10 @@ class Actor:
         if not ok:
             raise AccessDenied(self.denial(permission, what))
 
+    def refusal(self, text: str) -> str:
+        """``text``, unless the member is deactivated: then that is the reason to give."""
+        return f"{self.login} is deactivated and holds no post" if not self.active else text
+
     def denial(self, permission: str, what: str = "") -> str:
         """The one-line reason a check of ``permission`` failed."""
         if not self.active:

@@ -65,7 +65,7 @@ class IssueService(Service):
     def _readable(self, actor: Actor, issue_id: int) -> Issue:
         issue = self._load(issue_id)
         if not self.can_read(actor, issue):
-            raise AccessDenied(f"{actor.login} may not see issue {issue_id}: outside their scope")
+            raise AccessDenied(actor.refusal(f"{actor.login} may not see issue {issue_id}: outside their scope"))
         return issue
 
     def _unmask(self, actor: Actor, issue: Issue, reason: str, what: str) -> None:
@@ -101,6 +101,8 @@ class IssueService(Service):
         return rebuilt
 
     def _scope_args(self, actor: Actor, area: str | None) -> dict[str, Any]:
+        if not actor.active:
+            raise AccessDenied(actor.refusal(""))
         paths = actor.paths_for("issue.read")
         if area:
             path = self.platform.areas.path_of(area)
@@ -108,7 +110,7 @@ class IssueService(Service):
                 return {"path": path}
             inner = [p for p in paths if p.startswith(path)]
             if not inner:
-                raise AccessDenied(f"{actor.login} may not see cases of {area}")
+                raise AccessDenied(actor.refusal(f"{actor.login} may not see cases of {area}"))
             return {"path": inner[0], "extra_paths": inner[1:]}
         return {
             "path": paths[0] if paths else None,
@@ -329,7 +331,7 @@ class IssueService(Service):
             if expected_version is not None and expected_version != issue.version:
                 raise StaleUpdate(issue_id, expected_version, issue.version)
             if not self.can_read(actor, issue):
-                raise AccessDenied(f"{actor.login} may not see issue {issue_id}: outside their scope")
+                raise AccessDenied(actor.refusal(f"{actor.login} may not see issue {issue_id}: outside their scope"))
             if issue.status not in transition.sources:
                 raise TransitionRefused(
                     issue_id, action,

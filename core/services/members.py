@@ -80,7 +80,7 @@ class MemberService(Service):
         the member's places, in full (logged)."""
         member = from_dict(Member, self.store.get("member", login))
         if not self._visible(actor, member):
-            raise AccessDenied(f"{actor.login} may not read member {login}: outside their scope")
+            raise AccessDenied(actor.refusal(f"{actor.login} may not read member {login}: outside their scope"))
         if unmask_reason is None:
             return self.mask(member)
         places = self.places(member)
@@ -118,7 +118,7 @@ class MemberService(Service):
             if not any(path.startswith(p) for p in paths):
                 inner = [p for p in paths if p.startswith(path)]
                 if not inner:
-                    raise AccessDenied(f"{actor.login} may not read members of {area}")
+                    raise AccessDenied(actor.refusal(f"{actor.login} may not read members of {area}"))
                 paths = inner
             else:
                 paths = [path]

@@ -122,7 +122,7 @@ class MetricsService(Service):
         step happened, the cohort by the day each case was registered (deployment zone)."""
         path = self.platform.areas.path_of(area)
         if not actor.covers("metrics.read", path):
-            raise AccessDenied(f"{actor.login} may not read metrics of {area}")
+            raise AccessDenied(actor.refusal(f"{actor.login} may not read metrics of {area}"))
         counts = self.store.sum_metrics(area, since, until)
         cohort = self.store.sum_cohorts(area, since, until)
         return Metrics(scope=f"area:{area}", since=since, until=until, counts=counts, cohort=cohort,
@@ -132,7 +132,7 @@ class MetricsService(Service):
         """Metrics of the events where the case was with this organisation; the cohort is
         the cases dispatched to it in the period."""
         if not self._may_read_org(actor, org):
-            raise AccessDenied(f"{actor.login} may not read metrics of {org}")
+            raise AccessDenied(actor.refusal(f"{actor.login} may not read metrics of {org}"))
         start, end = self.platform.time.start_of(since), self.platform.time.start_of(until)
         rows = self.store.events_for(org=org, since=start, until=end)
         cohort = cohort_of_rows(self.store.dispatched_issues(org=org, since=start, until=end))
@@ -166,7 +166,7 @@ class MetricsService(Service):
         """One counter per day over the last ``days`` (for sparklines), zero-filled."""
         path = self.platform.areas.path_of(area)
         if not actor.covers("metrics.read", path):
-            raise AccessDenied(f"{actor.login} may not read metrics of {area}")
+            raise AccessDenied(actor.refusal(f"{actor.login} may not read metrics of {area}"))
         until = self.platform.today() + dt.timedelta(days=1)
         since = until - dt.timedelta(days=days)
         found = dict(self.store.daily_metric(area, counter, since, until))
