@@ -181,7 +181,7 @@ def test_administration_matrix(world):
     for login in POSTS:
         actor = platform.actor(login)
         for name, permission, path, call in admin_operations(platform):
-            allowed = attempt(platform, lambda call=call: call(actor))
+            allowed = attempt(platform, lambda call=call, actor=actor: call(actor))
             expected = _expected_admin(platform, login, name, permission, path)
             cells["allowed" if allowed else "denied"] += 1
             if "outside" in name and allowed:
@@ -275,8 +275,8 @@ def test_case_action_matrix(world):
                 for transition in CORE_TRANSITIONS:
                     action = transition.action
                     org = "ZJJ" if site == INSIDE_SITE else "FTJ"
-                    allowed = attempt(platform, lambda: platform.issues.act(
-                        actor, issue_id, action, **_action_params(platform, action, site, org)))
+                    params = _action_params(platform, action, site, org)
+                    allowed = attempt(platform, lambda a=actor, i=issue_id, x=action, p=params: platform.issues.act(a, i, x, **p))
                     expected = _expected_action(platform, login, action, state, site, issue.assignee_org,
                                                 issue.overdue_at(platform.now()))
                     cells["allowed" if allowed else "denied"] += 1
