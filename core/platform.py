@@ -236,8 +236,13 @@ class Platform:
                 raise TypeError(f"register_migrations expects Migrations, got {type(item).__name__}")
             if item.namespace != plugin:
                 raise ValueError(f"plugin {plugin} must use its own name as namespace, not {item.namespace}")
+            try:
+                tables = item.tables()  # a dry run of the steps
+            except Exception as exc:  # its tables cannot be made: the plugin cannot run
+                self._disable_plugin(plugin, exc)
+                return
             taken = {t: ns for ns, other in self.migration_sets.items() for t in other.tables()}
-            clash = sorted(set(item.tables()) & set(taken))
+            clash = sorted(set(tables) & set(taken))
             if clash:
                 raise ValueError(f"table {clash[0]} already belongs to plugin {taken[clash[0]]}")
             self.migration_sets[item.namespace] = item
