@@ -21,6 +21,11 @@ IMPORT = "data.import"
 AUDIT = "audit.read"
 
 
+def frozen_strings(values: Iterable[str]) -> frozenset[str]:
+    """The converter of set-valued record fields (a typed ``frozenset``)."""
+    return frozenset(values)
+
+
 @attrs.frozen(kw_only=True)
 class Role:
     """A post and the permissions it carries; ``name_zh``/``name_en`` are shown in the UI."""
@@ -28,7 +33,7 @@ class Role:
     post: str
     name_zh: str
     name_en: str
-    permissions: frozenset[str] = attrs.field(converter=frozenset)
+    permissions: frozenset[str] = attrs.field(converter=frozen_strings)
     plugin: str = "gridgov"
 
 

@@ -63,7 +63,7 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
 
     Keys the record does not have are ignored, so rows may carry extra columns.
     """
-    names = {a.name for a in attrs.fields(cls)}
+    names = {a.name for a in attrs.fields(cls)}  # type: ignore[arg-type]  # callers pass attrs classes
     try:
         return _converter.structure({k: v for k, v in data.items() if k in names}, cls)
     except cattrs.ClassValidationError as exc:

@@ -54,8 +54,8 @@ def point_problem(field: str, value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, Real) or not math.isfinite(value):
         return f"{value!r} is not a number"
     limit = 90 if field.endswith("lat") else 180
-    if not -limit <= value <= limit:
-        hint = " (latitude and longitude swapped?)" if limit == 90 and abs(value) <= 180 else ""
+    if not -limit <= float(value) <= limit:
+        hint = " (latitude and longitude swapped?)" if limit == 90 and abs(float(value)) <= 180 else ""
         return f"{value} is out of range -{limit}…{limit}{hint}"
     return None
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from .access import Actor
+from .access import Actor, frozen_strings
 from .errors import TransitionRefused
 
 
@@ -34,10 +34,10 @@ class Move:
     and target may be given by position (a table of moves reads better that way)."""
 
     name: str
-    sources: frozenset[str] = attrs.field(converter=frozenset)
+    sources: frozenset[str] = attrs.field(converter=frozen_strings)
     target: str = attrs.field()
     permission: str | None = attrs.field(default=None, kw_only=True)
-    requires: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset, kw_only=True)
+    requires: frozenset[str] = attrs.field(default=frozenset(), converter=frozen_strings, kw_only=True)
     check: Callable[[Mapping[str, Any], Mapping[str, Any]], str | None] | None = attrs.field(
         default=None, eq=False, kw_only=True)
     name_zh: str = attrs.field(default="", kw_only=True)

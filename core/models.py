@@ -144,7 +144,9 @@ class Area:
     @property
     def centroid(self) -> tuple[float, float] | None:
         """``(lat, lon)`` of the area's point, or None."""
-        return None if self.centroid_lat is None else (self.centroid_lat, self.centroid_lon)
+        if self.centroid_lat is None or self.centroid_lon is None:
+            return None
+        return self.centroid_lat, self.centroid_lon
 
     @property
     def depth(self) -> int:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import attrs
 import platformdirs
 
 from .access import AUDIT, Actor, Role
@@ -211,10 +212,8 @@ class Platform:
                 name = getattr(item, key)
                 if name in table:
                     raise ValueError(f"{kind} {name} is already registered")
-                if hasattr(item, "plugin") and plugin != "gridgov":
-                    import attrs
-
-                    item = attrs.evolve(item, plugin=plugin)
+                if attrs.has(type(item)) and hasattr(item, "plugin") and plugin != "gridgov":
+                    item = attrs.evolve(item, plugin=plugin)  # type: ignore[misc]  # an attrs record, checked above
                 table[name] = item
 
             return check

@@ -166,7 +166,7 @@ def member_entry(prefix: str, name: str, value: Any) -> tuple[str, str]:
 
 def instance_attributes(cls: type) -> dict[str, str]:
     """``self.name: Type = …`` assignments of ``cls.__init__``: the public data attributes."""
-    source = textwrap.dedent(inspect.getsource(cls.__init__))
+    source = textwrap.dedent(inspect.getsource(cls.__init__))  # type: ignore[misc]
     found: dict[str, str] = {}
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Attribute):
@@ -196,7 +196,7 @@ def class_section(title: str, cls: type, prefix: str, intro: str = "", construct
         lines += [intro, ""]
     lines += [_doc(cls), ""]
     if constructor:
-        lines += ["```python", signature(cls.__name__, cls.__init__), "```", ""]
+        lines += ["```python", signature(cls.__name__, cls.__init__), "```", ""]  # type: ignore[misc]
     for name, value in public_members(cls).items():
         line, doc = member_entry(prefix, name, value)
         lines += _block(line, doc, f"{prefix}{name}")

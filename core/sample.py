@@ -111,8 +111,8 @@ def build(platform: Platform) -> dict[str, Actor]:
             lat, lon = POINTS.get(code, (None, None))
             platform.areas.add(system, Area(code=code, name=name, level=level, parent_code=parent,
                                             geometry=GEOMETRIES.get(code), centroid_lat=lat, centroid_lon=lon))
-        for org in ORGANISATIONS:
-            platform.organisations.add(system, Organisation(**org))
+        for spec in ORGANISATIONS:
+            platform.organisations.add(system, Organisation(**spec))  # type: ignore[arg-type]
         for i, (login, name, org, post, area, scope_org) in enumerate(MEMBERS):
             platform.members.add(
                 system,

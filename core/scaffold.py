@@ -31,7 +31,9 @@ def requirement(version: str | None = None) -> str:
     """The bounded dependency on the running gridgov: ``gridgov>=0.1.0,<0.2`` (before 1.0 a
     minor release may change the plugin API), ``gridgov>=1.4.2,<2`` after."""
     if version is None:
-        from . import __version__ as version
+        from . import __version__
+
+        version = __version__
     numbers = [int(part) for part in re.findall(r"\d+", version)[:2]] + [0]
     major, minor = numbers[0], numbers[1]
     upper = f"0.{minor + 1}" if major == 0 else str(major + 1)

@@ -11,6 +11,7 @@ import datetime as dt
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -23,13 +24,17 @@ from .timezone import DEFAULT_ZONE
 PRIORITY_FACTOR = {"urgent": 0.25, "high": 0.5, "normal": 1.0, "low": 2.0}
 
 
+def _frozen(values: Iterable[Any]) -> frozenset[Any]:
+    return frozenset(values)
+
+
 @attrs.frozen(kw_only=True)
 class WorkCalendar:
     work_start: dt.time = dt.time(9, 0)
     work_end: dt.time = dt.time(18, 0)
-    weekdays: frozenset[int] = attrs.field(default=frozenset(range(5)), converter=frozenset)
-    holidays: frozenset[dt.date] = attrs.field(default=frozenset(), converter=frozenset)
-    workdays: frozenset[dt.date] = attrs.field(default=frozenset(), converter=frozenset)
+    weekdays: frozenset[int] = attrs.field(default=frozenset(range(5)), converter=_frozen)
+    holidays: frozenset[dt.date] = attrs.field(default=frozenset(), converter=_frozen)
+    workdays: frozenset[dt.date] = attrs.field(default=frozenset(), converter=_frozen)
 
     def __attrs_post_init__(self) -> None:
         if self.work_end <= self.work_start:

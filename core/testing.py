@@ -153,7 +153,7 @@ def _template_key(builtins: tuple[str, ...], plugins: list[object], with_sample:
     probe = PluginHost(builtins=builtins, extra=plugins, entry_points=False, strict=False)
     sets: dict[str, Any] = {}
     probe.collect("register_migrations", lambda plugin, item: sets.setdefault(plugin, item))
-    tables = []
+    tables: list[tuple[Any, ...]] = []
     for plugin, migrations in sorted(sets.items()):
         try:
             tables.append((plugin, tuple(n for n, _ in migrations.steps), repr(sorted(migrations.schema().items()))))
@@ -221,7 +221,7 @@ def gridgov_actor(gridgov_platform) -> Callable[[str], Actor]:
 
 # -- fixtures for plugin authors ---------------------------------------------------------
 
-LIFECYCLE = (
+LIFECYCLE: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("registered", "register", {}),
     ("dispatched", "dispatch", {}),
     ("in_progress", "accept", {}),
@@ -248,7 +248,7 @@ def gridgov_issue(request) -> Callable[..., Issue]:
         as_: str = "worker_sx01",
         to: str = "reported",
         platform: Platform | None = None,
-        **fields: object,
+        **fields: Any,
     ) -> Issue:
         platform = platform or request.getfixturevalue("gridgov_platform")
         states = ["reported", *(state for state, _, _ in LIFECYCLE)]
@@ -263,6 +263,7 @@ def gridgov_issue(request) -> Callable[..., Issue]:
                 if route is None:
                     raise ValueError(f"no route for a {category} case in {area}; pass to='registered'")
                 params = {"org": route.org_code, "member": route.member_login}
+            assert issue.id is not None
             issue = platform.issues.act(operator, issue.id, action, **params)
         return issue
 

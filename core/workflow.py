@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 import attrs
 
+from .access import frozen_strings
 from .converter import from_dict, to_dict
 from .models import Event, Issue
 
@@ -71,11 +72,11 @@ class Transition:
     """
 
     action: str
-    sources: frozenset[str] = attrs.field(converter=frozenset)
+    sources: frozenset[str] = attrs.field(converter=frozen_strings)
     target: str | None
     permission: str
     scope: str = attrs.field(validator=attrs.validators.in_(("handling", "site", "assignee")))
-    requires: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    requires: frozenset[str] = attrs.field(default=frozenset(), converter=frozen_strings)
     name_zh: str = ""
     name_en: str = ""
     key: str = ""
@@ -83,7 +84,7 @@ class Transition:
     check: Check | None = attrs.field(default=None, eq=False)
     effect: Effect = attrs.field(default=_timestamps_by_target, eq=False)
     categories: frozenset[str] | None = attrs.field(
-        default=None, converter=attrs.converters.optional(frozenset))
+        default=None, converter=attrs.converters.optional(frozen_strings))
 
     @requires.validator
     def _known(self, attribute: attrs.Attribute, value: frozenset[str]) -> None:
@@ -200,11 +201,12 @@ def cohort_flags(issue: Issue) -> dict[str, int]:
     if issue.registered_at is None:
         return {}
     closed = issue.status == "closed"
-    responded = issue.accepted_at is not None
+    accepted = issue.accepted_at
+    responded = accepted is not None
     return {
         "registered": 1,
         "responded": int(responded),
-        "responded_on_time": int(responded and (issue.response_due is None or issue.accepted_at <= issue.response_due)),
+        "responded_on_time": int(accepted is not None and (issue.response_due is None or accepted <= issue.response_due)),
         "closed": int(closed),
         "closed_on_time": int(closed and issue.closed_at is not None
                               and (issue.resolve_due is None or issue.closed_at <= issue.resolve_due)),
@@ -219,7 +221,7 @@ def cohort_deltas(before: Issue | None, after: Issue,
     """How one change moves the cohort counters: ``(registration day, deltas)`` pairs."""
     old = cohort_flags(before) if before is not None else {}
     new = cohort_flags(after)
-    if before is not None and old and new and before.registered_at == after.registered_at:
+    if before is not None and old and new and after.registered_at is not None and before.registered_at == after.registered_at:
         deltas = {k: new[k] - old[k] for k in new if new[k] != old[k]}
         return [(day_of(after.registered_at), deltas)] if deltas else []
     out = []

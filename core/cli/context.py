@@ -79,7 +79,10 @@ class AppContext:
 def get_platform(ctx: click.Context | None = None) -> Platform:
     """The platform of the running command (for plugin commands)."""
     ctx = ctx or click.get_current_context()
-    return ctx.find_object(AppContext).platform
+    app = ctx.find_object(AppContext)
+    if app is None:
+        raise click.UsageError("gridgov commands run under the gridgov command line")
+    return app.platform
 
 
 def pass_app(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import sys
+from typing import Any
 
 import click
 
@@ -79,7 +80,7 @@ class _Bar:
 
     def __init__(self, total: int) -> None:
         self.total = total
-        self.bar = None
+        self.bar: Any = None
 
     def __enter__(self) -> _Bar:
         if sys.stderr.isatty() and self.total:

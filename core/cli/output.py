@@ -33,7 +33,7 @@ class CommandError(click.ClickException):
 
     def __init__(self, error: GridgovError) -> None:
         super().__init__(str(error))
-        self.exit_code = error.exit_code
+        self.exit_code = error.exit_code  # type: ignore[misc]  # click reads it per instance
         self.error = error
 
     def show(self, file: Any = None) -> None:

@@ -4,6 +4,7 @@ new`` (a working plugin package to start from)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from .context import AppContext, pass_app
 from .output import reports_errors
 
 
-def describe_plugins(platform: Platform, *, include_builtin: bool, extra_failures: list[PluginFailure] = ()) -> dict[str, Any]:
+def describe_plugins(platform: Platform, *, include_builtin: bool, extra_failures: Sequence[PluginFailure] = ()) -> dict[str, Any]:
     """What ``gridgov plugins --json`` prints: each plugin with the hooks it implements,
     the categories it owns (``adopted_categories``: those of them it took over from the
     core), the tables it added, its settings, and every load or hook failure."""

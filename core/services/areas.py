@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
@@ -112,14 +113,14 @@ class AreaService(Service):
         return {r["code"]: r["path"] for r in self.store.select("area", limit=None)}
 
     def children(self, code: str | None) -> list[Area]:
-        where = {"parent_code": code}
+        where: dict[str, Any] = {"parent_code": code}
         return [from_dict(Area, r) for r in self.store.select("area", order_by="code", **where)]
 
     def roots(self) -> list[Area]:
         return self.children(None)
 
     def subtree(self, code: str, *, level: str | None = None, limit: int | None = None) -> list[Area]:
-        where = {"level": level} if level else {}
+        where: dict[str, Any] = {"level": level} if level else {}
         rows = self.store.subtree("area", self.path_of(code), order_by="path", limit=limit, **where)
         return [from_dict(Area, r) for r in rows]
 

@@ -8,6 +8,7 @@ to the access log.
 from __future__ import annotations
 
 import builtins
+from typing import Any
 
 import attrs
 
@@ -108,7 +109,7 @@ class MemberService(Service):
         paths = actor.paths_for("member.read")
         if area is None and "/" in paths:
             # The whole platform: also members with no home area and only organisation posts.
-            where = {}
+            where: dict[str, Any] = {}
             if role:
                 where["login__in"] = sorted({a["login"] for a in self.store.select("role_assignment", post=role)})
             rows = self.store.select("member", order_by="login", limit=limit, offset=offset, **where)
@@ -122,10 +123,10 @@ class MemberService(Service):
                 paths = inner
             else:
                 paths = [path]
-        rows: builtins.list[dict] = []
+        found: builtins.list[dict] = []
         for path in paths:
-            rows += self.store.members_in_subtree(path, post=role, limit=limit, offset=offset)
-        unique = {r["login"]: r for r in rows}
+            found += self.store.members_in_subtree(path, post=role, limit=limit, offset=offset)
+        unique = {r["login"]: r for r in found}
         members = [self.mask(from_dict(Member, r)) for r in unique.values()]
         return sorted(members, key=lambda m: m.login)[: limit if limit is not None else None]
 
@@ -214,7 +215,7 @@ class MemberService(Service):
 
     def assignments(self, login: str | None = None, *, post: str | None = None,
                     area: str | None = None) -> builtins.list[RoleAssignment]:
-        where = {}
+        where: dict[str, Any] = {}
         if login:
             where["login"] = login
         if post:
@@ -250,7 +251,7 @@ class MemberService(Service):
 
     def dual_registrations(self, *, login: str | None = None,
                            community: str | None = None) -> builtins.list[DualRegistration]:
-        where = {"login": login} if login else {}
+        where: dict[str, Any] = {"login": login} if login else {}
         rows = self.store.select("dual_registration", order_by="id", **where)
         if community:
             rows = [r for r in rows if community in (r["paired_community"], r["home_community"])]

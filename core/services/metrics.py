@@ -143,7 +143,7 @@ class MetricsService(Service):
         if org in actor.orgs_for("metrics.read") or actor.covers("metrics.read", "/"):
             return True
         seat = self.platform.organisations.get(org).area_code
-        return bool(seat) and actor.covers("metrics.read", self.platform.areas.path_of(seat))
+        return seat is not None and actor.covers("metrics.read", self.platform.areas.path_of(seat))
 
     def for_member(self, actor: Actor, login: str, *, since: dt.date | None = None, until: dt.date | None = None) -> Metrics:
         if actor.login != login and not actor.covers("metrics.read", "/"):

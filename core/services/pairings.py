@@ -59,7 +59,7 @@ class PairingService(Service):
              kind: str | None = None, household: str | None = None) -> builtins.list[Pairing]:
         """Pairings the actor may see: those placed in their ``member.read`` scope (a
         household pairing tells who looks after a low-income family; it is not public)."""
-        where = {}
+        where: dict[str, Any] = {}
         for key, value in (("area_code", area), ("org_code", org), ("member_login", member), ("kind", kind), ("household", household)):
             if value:
                 where[key] = value

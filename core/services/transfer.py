@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -71,7 +71,7 @@ class TransferService(Service):
     def _export_rows(self, spec: Kind, scope: Scope, *, unmask: bool) -> Iterator[dict[str, Any]]:
         places = Places(self.store)
         for row in self._rows_in(spec, scope):
-            record = from_dict(spec.model, row)
+            record: Any = from_dict(spec.model, row)
             if not scope.whole and not scope.contains(places.of(spec.table, record)):
                 continue
             data = to_dict(record)
@@ -95,7 +95,7 @@ class TransferService(Service):
     def _pages(self, spec: Kind, select: Any) -> Iterator[dict[str, Any]]:
         last = None
         while True:
-            where = {f"{spec.order}__gt": last} if last is not None else {}
+            where: dict[str, Any] = {f"{spec.order}__gt": last} if last is not None else {}
             rows = select(order_by=spec.order, limit=CHUNK, **where)
             if not rows:
                 return
@@ -199,7 +199,7 @@ class _Run:
     def _progress(self, count: int) -> tuple[int, int]:
         if hasattr(self.located, "progress"):
             return self.located.progress()
-        total = len(self.located) if hasattr(self.located, "__len__") else count
+        total = len(self.located) if isinstance(self.located, Sized) else count
         return count, total
 
     def load(self) -> int:

@@ -54,7 +54,7 @@ class Loader:
         self.scope: Scope = run.scope
         self.batch: list[tuple[str, Any]] = []
         self.written = 0
-        self.known: dict[str, dict[Any, bool]] = defaultdict(dict)
+        self.known: dict[str, dict[Any, Any]] = defaultdict(dict)
 
     def add(self, where: str, record: Any) -> None:
         self.check(where, record)
@@ -442,7 +442,7 @@ class IssueLoader(IdLoader):
         where, issue, number = min((item for items in self.waiting.values() for item in items),
                                    key=lambda item: _order(item[0]))
         chain = [number]
-        master = self.ids.renumbered.get(issue.merged_into, issue.merged_into)
+        master = self.ids.renumbered.get(issue.merged_into, issue.merged_into) if issue.merged_into is not None else None
         while master in by_number and master not in chain:
             chain.append(master)
             master = by_number[master][2]

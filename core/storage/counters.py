@@ -9,11 +9,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ..errors import ValidationError
+from .parts import StoreParts
 from .schema import COHORT_COLUMNS, METRIC_COLUMNS
 from .tables import _encode
 
 
-class MetricCounters:
+class MetricCounters(StoreParts):
 
     def add_metrics(self, area_codes: Sequence[str], day: dt.date, deltas: Mapping[str, int]) -> None:
         """Add ``deltas`` to the daily counters of each area (the issue's area and ancestors)."""

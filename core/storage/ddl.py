@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import sqlite_utils
+import sqlite_utils.db
 
 SQLITE_TYPES = {"text": str, "int": int, "float": float, "json": str, "date": str, "datetime": str, "bool": int}
 PG_TYPES = {"text": 'TEXT COLLATE "C"', "int": "BIGINT", "float": "DOUBLE PRECISION", "json": "JSONB",
@@ -31,6 +32,9 @@ class SqliteSchema:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
+    def _table(self, name: str) -> sqlite_utils.db.Table:
+        return self.db.table(name)
+
     def create_table(self, name: str, columns: Mapping[str, str], *, pk: str | Sequence[str] = "id",
                      not_null: Iterable[str] = (), foreign_keys: Iterable[ForeignKey] = (),
                      defaults: Mapping[str, Any] | None = None, without_rowid: bool = False) -> None:
@@ -45,7 +49,7 @@ class SqliteSchema:
                 parts.append(f"{column} {sql_type}{extra}")
             self.db.execute(f"CREATE TABLE {name} ({', '.join(parts)}, PRIMARY KEY ({', '.join(keys)})) WITHOUT ROWID")
             return
-        self.db[name].create(
+        self._table(name).create(
             {c: SQLITE_TYPES[t] for c, t in columns.items()},
             pk=pk if isinstance(pk, str) else tuple(pk),
             not_null=set(not_null),
@@ -54,12 +58,12 @@ class SqliteSchema:
         )
 
     def add_column(self, table: str, column: str, kind: str) -> None:
-        self.db[table].add_column(column, SQLITE_TYPES[kind])
+        self._table(table).add_column(column, SQLITE_TYPES[kind])
 
     def create_index(self, table: str, columns: Sequence[str], *, unique: bool = False, name: str | None = None,
                      where: str | None = None) -> None:
         if where is None:
-            self.db[table].create_index(list(columns), index_name=name, unique=unique)
+            self._table(table).create_index(list(columns), index_name=name, unique=unique)
             return
         index = name or f"idx_{table}_{'_'.join(columns)}"
         self.db.execute(f"CREATE {'UNIQUE ' if unique else ''}INDEX {index} ON {table}({', '.join(columns)}) WHERE {where}")
@@ -76,7 +80,7 @@ class SqliteSchema:
 
     def text_search(self, table: str, columns: Sequence[str]) -> None:
         """Trigram full-text search (finds Chinese words, no tokeniser needed)."""
-        self.db[table].enable_fts(list(columns), tokenize="trigram", create_triggers=True)
+        self._table(table).enable_fts(list(columns), tokenize="trigram", create_triggers=True)
 
     def execute(self, sql: str) -> None:
         """Portable SQL (both engines understand it)."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from ..errors import NotFound, StaleUpdate
 from .ddl import text_expression
+from .parts import StoreParts
 from .tables import _encode, _where
 
 TEXT_COLUMNS = ("title", "description")
@@ -52,7 +53,7 @@ def subtree_bounds(path: str) -> tuple[str, str]:
     return path, path[:-1] + "0"
 
 
-class IssueRows:
+class IssueRows(StoreParts):
 
     def insert_issue(self, row: Mapping[str, Any], event: Mapping[str, Any]) -> int:
         """Insert a new issue and its first event; returns the issue id."""
@@ -98,7 +99,7 @@ class IssueRows:
 
     def events_for(self, *, org: str | None = None, member: str | None = None,
                    since: dt.datetime | None = None, until: dt.datetime | None = None) -> list[dict[str, Any]]:
-        where = {"org": org} if org else {"member": member}
+        where: dict[str, Any] = {"org": org} if org else {"member": member}
         if since:
             where["at__gte"] = since
         if until:
