@@ -22,9 +22,9 @@ Sides take turns (A B C A B C …) after a warm-up. Ratios are rate ratios (the 
 side's time over this side's), from the medians and as the median of the per-round
 ratios. Target: gridgov's full path at least as fast as the ORM doing only the inserts
 (``report_vs_orm`` ≥ 1.0); the figure is reported whatever it is. ``--profile`` adds where
-gridgov's time per report goes (cProfile, top entries).
+gridgov's time per report and per page goes (cProfile, top entries).
 
-    .venv/bin/python bench/orm_bench.py [--cases 300] [--runs 5] [--queue-runs 7] [--profile]
+    .venv/bin/python bench/orm_bench.py [--cases 300] [--runs 7] [--queue-runs 7] [--profile]
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ from sqlalchemy import func, select, true
 from sqlalchemy.orm import sessionmaker
 
 PAGE = 50
+PROFILED_PAGES = 300
 _IN_QUEUE = "area_path >= ? AND area_path < ? AND is_open = 1"
 PLAIN_COUNT = f"SELECT count(*) FROM issue WHERE {_IN_QUEUE}"
 PLAIN_PAGE = f"SELECT * FROM issue WHERE {_IN_QUEUE} ORDER BY due_at, id LIMIT {PAGE}"
@@ -134,7 +135,8 @@ def query_plan(conn: sqlite3.Connection, sql: str, params: list[Any]) -> list[st
     return [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
 
 
-def compare_queue_pages(path: Path, worker: dict[str, Any], runs: int, warmup: int) -> dict[str, Any]:
+def compare_queue_pages(path: Path, worker: dict[str, Any], runs: int, warmup: int, profile: bool = False
+                        ) -> dict[str, Any]:
     """The grid worker's queue page three ways on the same database (read only)."""
     platform = open_at_demo_end(path, "FULL")
     engine = engine_for(path, "FULL", begin="BEGIN")
@@ -168,7 +170,16 @@ def compare_queue_pages(path: Path, worker: dict[str, Any], runs: int, warmup: i
                               "orm": per_call(orm_page, calls["orm"]),
                               "plain": per_call(plain_page, calls["plain"])}, runs=runs, warmup=warmup)
         g, o, p = timings["gridgov"], timings["orm"], timings["plain"]
+        profiled = None
+        if profile:
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(PROFILED_PAGES):
+                gridgov_page()
+            profiler.disable()
+            profiled = {"pages": PROFILED_PAGES, **top_entries(profiler, PROFILED_PAGES)}
         return {
+            **({"gridgov_profile": profiled} if profiled else {}),
             "grid": worker["scope"],
             "open_in_scope": pages["plain"][0],
             "rows": len(pages["plain"][1]),
@@ -215,22 +226,25 @@ def profile_reports(template: Path, work: Path, cases: int, synchronous: str, to
         profiler.disable()
     finally:
         platform.close()
+    return {"reports": len(requests) - 2, **top_entries(profiler, len(requests) - 2, top),
+            "statements_of_one_report": statements,
+            "note": "statements starting with -- are run by SQLite itself (the full-text index's triggers)"}
+
+
+def top_entries(profiler: cProfile.Profile, operations: int, top: int = 10) -> dict[str, Any]:
+    """The profile's ``top`` functions by self time and by cumulative time, per operation."""
     entries = pstats.Stats(profiler).stats  # (file, line, name) -> (primitive calls, calls, self, cumulative, callers)
     total = sum(e[2] for e in entries.values())
-    reports = len(requests) - 2
 
     def row(code, entry) -> dict[str, Any]:
-        return {"function": _where(code), "calls_per_report": round(entry[1] / reports, 2),
-                "self_ms_per_report": round(entry[2] / reports * 1000, 4),
-                "cumulative_ms_per_report": round(entry[3] / reports * 1000, 4),
+        return {"function": _where(code), "calls_each": round(entry[1] / operations, 2),
+                "self_ms_each": round(entry[2] / operations * 1000, 4),
+                "cumulative_ms_each": round(entry[3] / operations * 1000, 4),
                 "self_share": round(entry[2] / total, 3)}
 
     ranked = list(entries.items())
     return {
-        "reports": reports,
-        "profiled_ms_per_report": round(total / reports * 1000, 3),
-        "statements_of_one_report": statements,
-        "note": "statements starting with -- are run by SQLite itself (the full-text index's triggers)",
+        "profiled_ms_each": round(total / operations * 1000, 3),
         "by_self_time": [row(c, e) for c, e in sorted(ranked, key=lambda ce: -ce[1][2])[:top]],
         "by_cumulative_time": [row(c, e) for c, e in sorted(ranked, key=lambda ce: -ce[1][3])[:top]],
     }
@@ -256,7 +270,7 @@ def run(cases: int, runs: int, warmup: int, queue_runs: int, synchronous: str, p
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         report, after_reports, worker = compare_reports(template, work, cases, synchronous, runs, warmup)
-        queue = compare_queue_pages(after_reports, worker, queue_runs, warmup)
+        queue = compare_queue_pages(after_reports, worker, queue_runs, warmup, profile)
         profiled = profile_reports(template, work, cases, synchronous) if profile else None
     result = {
         "bench": "report_and_queue_vs_orm",
@@ -276,11 +290,11 @@ def run(cases: int, runs: int, warmup: int, queue_runs: int, synchronous: str, p
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=300)
-    parser.add_argument("--runs", type=int, default=5, help="interleaved rounds of the report comparison")
+    parser.add_argument("--runs", type=int, default=7, help="interleaved rounds of the report comparison")
     parser.add_argument("--queue-runs", type=int, default=7, help="interleaved rounds of the queue page")
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--synchronous", default="FULL")
-    parser.add_argument("--profile", action="store_true", help="add a cProfile of gridgov's reports")
+    parser.add_argument("--profile", action="store_true", help="add a cProfile of gridgov's reports and pages")
     args = parser.parse_args()
     emit(run(args.cases, args.runs, args.warmup, args.queue_runs, args.synchronous.upper(), args.profile))
 

@@ -11,7 +11,7 @@ included. Each run starts from a fresh copy of the demo database; the two sides 
 (one warm-up each, then ``--runs`` rounds). Budget (DESIGN.md): at least a quarter of the
 baseline's rate.
 
-    .venv/bin/python bench/report_bench.py [--cases 300] [--runs 5] [--synchronous FULL,NORMAL]
+    .venv/bin/python bench/report_bench.py [--cases 300] [--runs 7] [--synchronous FULL,NORMAL]
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ def run(cases: int, synchronous: list[str], runs: int, warmup: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=300)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--synchronous", default="FULL,NORMAL",
                         help="comma list; the first (FULL, the platform default) decides the budget")

@@ -47,7 +47,7 @@ def bench_commands(quick: bool, tui_db: Path | None) -> dict[str, list[str]]:
         "report_one_issue": ["report_bench.py", "--cases", "100" if quick else "300"],
         "queue_and_metrics_scaling": ["queue_bench.py", "--sizes", sizes],
         "event_replay": ["replay_bench.py", "--issues", "10000", "--sample", "1000" if quick else "3000"],
-        "report_and_queue_vs_orm": ["orm_bench.py", "--cases", "100" if quick else "300"],
+        "report_and_queue_vs_orm": ["orm_bench.py", "--profile", "--cases", "100" if quick else "300"],
     }
     if (BENCH / "import_members.py").exists():
         commands["import_members"] = ["import_members.py", *(["--rows", "20000"] if quick else [])]
