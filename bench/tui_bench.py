@@ -17,11 +17,11 @@ the script times:
 The queue shows open cases by default; ``--all-statuses`` also times the widest actor's
 queue with every status, which sorts the actor's whole scope by due time.
 
-Each figure is summarised over ``--runs`` runs (3 by default: each run starts the app
+Each figure is summarised over ``--runs`` runs (5 by default; each run starts the app
 anew) after one warm-up run that pays for the imports; the members take turns within a
 round. A run's page figures are the median over its pages.
 
-    .venv/bin/python bench/tui_bench.py [--db PATH | PATH] [--pages 20] [--runs 3]
+    .venv/bin/python bench/tui_bench.py [--db PATH | PATH] [--pages 20] [--runs 5]
 
 Without a database it builds the small sample with a few thousand cases (quick mode).
 Prints one JSON object.
@@ -185,7 +185,7 @@ def main() -> None:
     parser.add_argument("--login", action="append", help="measure these logins (repeatable)")
     parser.add_argument("--all-statuses", action="store_true", help="also time the widest queue with every status")
     parser.add_argument("--quick-issues", type=int, default=3000)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=1)
     args = parser.parse_args()
     db = args.db or args.path
