@@ -18,8 +18,8 @@ The queue shows open cases by default; ``--all-statuses`` also times the widest 
 queue with every status, which sorts the actor's whole scope by due time.
 
 Each figure is summarised over ``--runs`` runs (5 by default; each run starts the app
-anew) after one warm-up run that pays for the imports; the members take turns within a
-round. A run's page figures are the median over its pages.
+anew in a process of its own, after its imports) after one warm-up run; the members take
+turns within a round. A run's page figures are the median over its pages.
 
     .venv/bin/python bench/tui_bench.py [--db PATH | PATH] [--pages 20] [--runs 5]
 
@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import statistics
 import sys
 import tempfile
@@ -177,6 +178,16 @@ def summarised(runs: list[dict]) -> dict:
     return out
 
 
+def measure_apart(path: Path, login: str, pages: int, statuses: str) -> dict:
+    """:func:`measure` in a process of its own, as a person starting ``gridgov tui`` has:
+    runs in one process slow down one after the other (the app's state piles up)."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, __file__, "--measure-one", login, "--db", str(path), "--pages", str(pages),
+                           "--statuses", statuses], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", help="database (same as --db)")
@@ -187,7 +198,12 @@ def main() -> None:
     parser.add_argument("--quick-issues", type=int, default=3000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--measure-one", metavar="LOGIN", help=argparse.SUPPRESS)
+    parser.add_argument("--statuses", default="open", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure_one:
+        print(json.dumps(asyncio.run(measure(Path(args.db), args.measure_one, args.pages, args.statuses))))
+        return
     db = args.db or args.path
     quick = db is None
     path = quick_database(args.quick_issues) if quick else Path(db)
@@ -206,8 +222,8 @@ def main() -> None:
     if args.all_statuses and logins:
         plan.append((logins[-1], "all"))
     for _ in range(args.warmup):
-        asyncio.run(measure(path, plan[0][0], args.pages, plan[0][1]))
-    rounds = [[asyncio.run(measure(path, login, args.pages, statuses)) for login, statuses in plan]
+        measure_apart(path, plan[0][0], args.pages, plan[0][1])
+    rounds = [[measure_apart(path, login, args.pages, statuses) for login, statuses in plan]
               for _ in range(args.runs)]
     runs = [summarised([r[i] for r in rounds]) for i in range(len(plan))]
     from common import emit, machine
