@@ -60,6 +60,7 @@ from report_bench import (
     TEMPLATE,
     grid_worker,
     gridgov_side,
+    next_issue_id,
     open_at_demo_end,
     plain_side,
     reference_run,
@@ -106,7 +107,7 @@ def compare_reports(template: Path, work: Path, cases: int, synchronous: str, ru
                     ) -> tuple[dict[str, Any], Path, dict[str, Any]]:
     """The three ways of reporting ``cases`` cases; also the database after gridgov's
     reports (for the queue page) and the grid worker."""
-    worker = grid_worker(template)
+    worker = grid_worker(template, work)
     requests = report_requests(worker["scope"], cases)
     issue_rows, event_rows = reference_run(template, work, worker["login"], requests, synchronous)
     issues = [dict(zip(ISSUE_COLUMNS[1:], row, strict=True)) for row in issue_rows]
@@ -117,15 +118,13 @@ def compare_reports(template: Path, work: Path, cases: int, synchronous: str, ru
         "orm": orm_side(template, orm_target, issues, events, synchronous),
         "plain": plain_side(template, work / "plain.db", issue_rows, event_rows, synchronous),
     }, runs=runs, warmup=warmup)
-    with open_at_demo_end(template, synchronous) as platform:
-        first_id = platform.store.max_issue_id() + 1
     g, o, p = timings["gridgov"], timings["orm"], timings["plain"]
     result = {
         "cases": cases,
         "gridgov_report": side_figures(g, cases),
         "orm_add_commit": side_figures(o, cases),
         "plain_two_row_transaction": side_figures(p, cases),
-        "orm_rows_match_gridgov": written_rows(orm_target, first_id) == (issue_rows, event_rows),
+        "orm_rows_match_gridgov": written_rows(orm_target, next_issue_id(template)) == (issue_rows, event_rows),
         "ratios": {"gridgov_over_orm": ratios(g, o), "orm_over_plain": ratios(o, p), "gridgov_over_plain": ratios(g, p)},
     }
     return result, work / f"reference-{synchronous}.db", worker
@@ -209,7 +208,7 @@ def _where(code: tuple[str, int, str]) -> str:
 
 def profile_reports(template: Path, work: Path, cases: int, synchronous: str, top: int = 10) -> dict[str, Any]:
     """Where gridgov's time per report goes: cProfile over ``cases`` reports."""
-    worker = grid_worker(template)
+    worker = grid_worker(template, work)
     requests = report_requests(worker["scope"], cases)
     platform = open_at_demo_end(copy_database(template, work / "profile.db"), synchronous)
     try:
@@ -228,7 +227,8 @@ def profile_reports(template: Path, work: Path, cases: int, synchronous: str, to
         platform.close()
     return {"reports": len(requests) - 2, **top_entries(profiler, len(requests) - 2, top),
             "statements_of_one_report": statements,
-            "note": "statements starting with -- are run by SQLite itself (the full-text index's triggers)"}
+            "note": "as SQLite traces them: lines starting with -- are the full-text index's own statements, "
+                    "and a statement shown again is the same one entering a trigger"}
 
 
 def top_entries(profiler: cProfile.Profile, operations: int, top: int = 10) -> dict[str, Any]:

@@ -54,10 +54,16 @@ def open_at_demo_end(path: Path, synchronous: str) -> Platform:
     return Platform(path, hooks=PluginHost(entry_points=False), synchronous=synchronous, clock=lambda: DEMO_END)
 
 
-def grid_worker(template: Path) -> dict[str, Any]:
-    """The demo's grid worker login (login, scope), who reports every case."""
-    with open_at_demo_end(template, "NORMAL") as platform:
+def grid_worker(template: Path, work: Path) -> dict[str, Any]:
+    """The demo's grid worker login (login, scope), who reports every case (read from a
+    copy: the cached template is never opened by the platform, which could migrate it)."""
+    with open_at_demo_end(copy_database(template, work / "logins.db"), "NORMAL") as platform:
         return next(d for d in demo_logins(platform) if d["post"] == "grid_worker")
+
+
+def next_issue_id(path: Path) -> int:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT coalesce(max(id), 0) + 1 FROM issue").fetchone()[0]
 
 
 def report_requests(scope: str, cases: int) -> list[dict[str, Any]]:
@@ -119,10 +125,8 @@ def reference_run(template: Path, work: Path, login: str, requests: list[dict], 
                   ) -> tuple[list[tuple], list[tuple]]:
     """One untimed run of the full path, for the rows the baselines write."""
     target = work / f"reference-{synchronous}.db"
-    with open_at_demo_end(copy_database(template, target), synchronous) as platform:
-        first_id = platform.store.max_issue_id() + 1
     gridgov_side(template, target, login, requests, synchronous)()
-    return written_rows(target, first_id)
+    return written_rows(target, next_issue_id(template))
 
 
 def side_figures(timings: list[Timing], cases: int) -> dict[str, Any]:
@@ -132,7 +136,7 @@ def side_figures(timings: list[Timing], cases: int) -> dict[str, Any]:
 
 
 def measure(template: Path, work: Path, cases: int, synchronous: str, runs: int, warmup: int) -> dict:
-    worker = grid_worker(template)
+    worker = grid_worker(template, work)
     requests = report_requests(worker["scope"], cases)
     issue_rows, event_rows = reference_run(template, work, worker["login"], requests, synchronous)
     timings = interleave({
