@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 DEMO_DB ?= demo.db
 DEMO_SCALE ?= small
 LOGIN ?= demo_dispatcher
+BENCH_ARGS ?=    # e.g. make bench BENCH_ARGS=--quick
 
 .PHONY: run test lint bench demo clean
 
@@ -31,8 +32,12 @@ test: $(BIN)/gridgov
 lint: $(BIN)/gridgov
 	$(BIN)/ruff check .
 
-bench: $(BIN)/gridgov
-	$(BIN)/python bench/run.py
+$(VENV)/.bench-deps: pyproject.toml | $(BIN)/gridgov
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	touch $@
+
+bench: $(BIN)/gridgov $(VENV)/.bench-deps
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm

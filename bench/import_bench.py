@@ -4,30 +4,37 @@ plain ``sqlite3.executemany`` of the very rows the import wrote, into the same s
 The records come from exporting a demo database (as ``gridgov export issues`` would), so
 the import checks and converts real data; the baseline inserts the resulting issue and
 event rows into a copy of the same empty deployment, triggers and indexes included, in one
-transaction at the platform's durability setting (``synchronous=FULL``).
-Budget (DESIGN.md): the import reaches at least half the baseline's rate.
+transaction at the platform's durability setting (``synchronous=FULL``). Every run starts
+from a fresh copy of the empty deployment; the import, the baseline and the store's bulk
+path take turns (one warm-up each, then ``--runs`` rounds, 3 by default: the import is the
+heaviest benchmark). Budget (DESIGN.md): the import reaches at least half the baseline's
+rate.
 
-    .venv/bin/python bench/import_bench.py [--issues 20000]
+    .venv/bin/python bench/import_bench.py [--issues 20000] [--runs 3]
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import sqlite3
 import tempfile
 from pathlib import Path
 
 from common import (
     SEED,
+    Timing,
     copy_database,
     demo_database,
+    describe,
     emit,
+    interleave,
     log,
     machine,
     open_platform,
     plain_connection,
+    ratios,
     timed,
+    timing,
 )
 from gridgov.core import Actor
 from gridgov.core.demo import load_demo
@@ -57,50 +64,59 @@ def bulk_path(platform, issue_dicts: list[dict], event_dicts: list[dict]) -> Non
         platform._store.bulk_insert_issues(issue_dicts, event_dicts)
 
 
-def run(issues: int, repeat: int = 3) -> dict:
+def run(issues: int, runs: int = 3, warmup: int = 1) -> dict:
     source = demo_database("small", issues, plugins=False, log=log)
     with open_platform(source, plugins=False) as platform:
         records = [(f"record {i}", row) for i, row in enumerate(platform.transfer.export(Actor.system(), "issues", unmask_reason="benchmark"), 1)]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         template = empty_deployment(work)
-        runs, plain_runs, bulk_runs = [], [], []
-        for attempt in range(repeat):
-            target = copy_database(template, work / f"import-{attempt}.db")
-            with open_platform(target, plugins=False) as platform:
-                seconds, cpu, count = timed(lambda: platform.transfer.import_records(Actor.system(), "issues", records))
-            runs.append((seconds, cpu))
-            with sqlite3.connect(target) as conn:
-                issue_rows = conn.execute(f"SELECT {', '.join(ISSUE_COLUMNS)} FROM issue ORDER BY id").fetchall()
-                event_rows = conn.execute(f"SELECT {', '.join(EVENT_COLUMNS)} FROM issue_event ORDER BY id").fetchall()
-            conn = plain_connection(copy_database(template, work / f"plain-{attempt}.db"), "FULL")
-            plain_seconds, plain_cpu, _ = timed(functools.partial(plain_insert, conn, issue_rows, event_rows))
-            plain_runs.append((plain_seconds, plain_cpu))
-            conn.close()
-            issue_dicts = [dict(zip(ISSUE_COLUMNS, r, strict=True)) for r in issue_rows]
-            event_dicts = [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in event_rows]
-            with open_platform(copy_database(template, work / f"bulk-{attempt}.db"), plugins=False) as platform:
-                bulk_runs.append(timed(functools.partial(bulk_path, platform, issue_dicts, event_dicts))[:2])
-    seconds, cpu = min(runs)
-    plain_seconds, plain_cpu = min(plain_runs)
-    bulk_seconds, bulk_cpu = min(bulk_runs)
-    rate, plain_rate = count / seconds, len(issue_rows) / plain_seconds
-    ratio, cpu_ratio = rate / plain_rate, plain_cpu / cpu
+        imported: list[int] = []
+
+        def import_side() -> Timing:
+            with open_platform(copy_database(template, work / "import.db"), plugins=False) as platform:
+                wall, cpu, count = timed(lambda: platform.transfer.import_records(Actor.system(), "issues", records))
+            imported.append(count)
+            return Timing(wall, cpu)
+
+        import_side()  # an untimed run for the rows the other two sides write
+        with sqlite3.connect(work / "import.db") as conn:
+            issue_rows = conn.execute(f"SELECT {', '.join(ISSUE_COLUMNS)} FROM issue ORDER BY id").fetchall()
+            event_rows = conn.execute(f"SELECT {', '.join(EVENT_COLUMNS)} FROM issue_event ORDER BY id").fetchall()
+        issue_dicts = [dict(zip(ISSUE_COLUMNS, r, strict=True)) for r in issue_rows]
+        event_dicts = [dict(zip(EVENT_COLUMNS, r, strict=True)) for r in event_rows]
+
+        def plain_side() -> Timing:
+            conn = plain_connection(copy_database(template, work / "plain.db"), "FULL")
+            try:
+                return timing(lambda: plain_insert(conn, issue_rows, event_rows))
+            finally:
+                conn.close()
+
+        def bulk_side() -> Timing:
+            with open_platform(copy_database(template, work / "bulk.db"), plugins=False) as platform:
+                return timing(lambda: bulk_path(platform, issue_dicts, event_dicts))
+
+        timings = interleave({"import": import_side, "plain": plain_side, "bulk": bulk_side}, runs=runs, warmup=warmup)
+    count = imported[-1]
+    gridgov, plain, bulk = (describe(timings[k]) for k in ("import", "plain", "bulk"))
+    main_ratio = ratios(timings["import"], timings["plain"])
+    bulk_ratio = ratios(timings["bulk"], timings["plain"])
+    ratio = main_ratio["wall"]["median_of_pairs"]
     return {
         "bench": "bulk_import_issues",
         "issues": count,
         "events": len(event_rows),
-        "repeat": repeat,
-        "note": "best of the repeats for each side, each on a fresh copy of the empty deployment",
-        "gridgov": {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3), "issues_per_s": round(rate)},
-        "plain_sqlite3_executemany": {"seconds": round(plain_seconds, 3), "cpu_seconds": round(plain_cpu, 3),
-                                      "issues_per_s": round(plain_rate)},
-        "store_bulk_path": {"seconds": round(bulk_seconds, 3), "cpu_seconds": round(bulk_cpu, 3),
-                            "issues_per_s": round(count / bulk_seconds),
-                            "ratio": round(plain_seconds / bulk_seconds, 3),
+        "note": "each run on a fresh copy of the empty deployment; ratio: median over the rounds of "
+                "plain seconds / import seconds",
+        "gridgov": {**gridgov, "issues_per_s": round(count / gridgov["wall"]["median"])},
+        "plain_sqlite3_executemany": {**plain, "issues_per_s": round(len(issue_rows) / plain["wall"]["median"])},
+        "store_bulk_path": {**bulk, "issues_per_s": round(count / bulk["wall"]["median"]),
+                            "ratio": bulk_ratio["wall"]["median_of_pairs"], "ratios": bulk_ratio,
                             "what": "store.bulk_insert_issues of the same rows as dicts (the demo loader's path)"},
-        "ratio": round(ratio, 3),
-        "cpu_ratio": round(cpu_ratio, 3),
+        "ratio": ratio,
+        "cpu_ratio": main_ratio["cpu"]["median_of_pairs"],
+        "ratios": main_ratio,
         "budget_ratio": 0.5,
         "meets_budget": ratio >= 0.5,
         "machine": machine(),
@@ -110,9 +126,10 @@ def run(issues: int, repeat: int = 3) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--issues", type=int, default=20_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--warmup", type=int, default=1)
     args = parser.parse_args()
-    emit(run(args.issues, args.repeat))
+    emit(run(args.issues, args.runs, args.warmup))
 
 
 if __name__ == "__main__":

@@ -1,12 +1,13 @@
 """Event replay: rebuilding cases from their event logs.
 
 Two ways, each against plain sqlite3 reading the same event rows and decoding their JSON:
-``platform.issues.replay(id)`` for a random sample of cases (what ``issue show`` and the
+``platform.issues.replay(actor, id)`` for a random sample of cases (what ``issue show`` and the
 replay checks do), and a sequential pass over the whole log with
 :func:`gridgov.core.workflow.replay` per case (what an audit of the whole database does).
-Every replayed case is compared with its stored row; ``mismatches`` must be 0.
+Every replayed case is compared with its stored row; ``mismatches`` must be 0. Each way
+and its baseline take turns: one warm-up each, then ``--runs`` rounds.
 
-    .venv/bin/python bench/replay_bench.py [--issues 10000] [--sample 3000]
+    .venv/bin/python bench/replay_bench.py [--issues 10000] [--sample 3000] [--runs 5]
 """
 
 from __future__ import annotations
@@ -15,33 +16,59 @@ import argparse
 import json
 import random
 import sqlite3
+import time
 from itertools import groupby
 
-from common import demo_database, emit, log, machine, open_platform, timed
+from common import (
+    Timing,
+    demo_database,
+    describe,
+    emit,
+    interleave,
+    log,
+    machine,
+    open_platform,
+    ratios,
+)
+from gridgov.core import Actor, mask_phone
 from gridgov.core.converter import from_dict
 from gridgov.core.models import Event
 from gridgov.core.workflow import issue_row, replay
 
+OPERATOR = Actor.system()
 
-def run(issues: int, sample: int) -> dict:
+
+def run(issues: int, sample: int, runs: int, warmup: int) -> dict:
     path = demo_database("longgang", issues, log=log)
     platform = open_platform(path)
     store = platform._store
-    ids = [row[0] for row in store.db.execute("SELECT id FROM issue ORDER BY id")]
+    ids = [row[0] for row in store.sql.execute("SELECT id FROM issue ORDER BY id")]
     chosen = random.Random(9).sample(ids, min(sample, len(ids)))
-    events_in_sample = store.db.execute(
+    events_in_sample = store.sql.execute(
         f"SELECT count(*) FROM issue_event WHERE issue_id IN ({', '.join(map(str, chosen))})").fetchone()[0]
+    total_events = store.count("issue_event")
+    plain = sqlite3.connect(path)
+    mismatches: list[int] = []
+    replayed: list[int] = []
+
+    def timed_side(fn, keep: list[int] | None = None):
+        def side() -> Timing:
+            start, cpu = time.perf_counter(), time.process_time()
+            value = fn()
+            timing = Timing(time.perf_counter() - start, time.process_time() - cpu)
+            if keep is not None:
+                keep.append(value)
+            return timing
+        return side
 
     def by_id() -> int:
         bad = 0
         for issue_id in chosen:
-            expected = issue_row(platform.issues.replay(issue_id))
+            expected = issue_row(platform.issues.replay(OPERATOR, issue_id))  # the phone masked
             stored = store.issue_row(issue_id)
+            stored["requester_phone"] = mask_phone(stored["requester_phone"])
             bad += any(stored[k] != v for k, v in expected.items())
         return bad
-
-    seconds, cpu, mismatches = timed(by_id)
-    plain = sqlite3.connect(path)
 
     def plain_by_id() -> None:
         for issue_id in chosen:
@@ -52,8 +79,6 @@ def run(issues: int, sample: int) -> dict:
                 record["changes"] = json.loads(record["changes"])
             plain.execute("SELECT * FROM issue WHERE id = ?", [issue_id]).fetchone()
 
-    plain_seconds, plain_cpu, _ = timed(plain_by_id)
-
     def whole_log() -> int:
         count = 0
         for _, rows in groupby(store.iter_events(), key=lambda r: r["issue_id"]):
@@ -61,39 +86,47 @@ def run(issues: int, sample: int) -> dict:
             count += 1
         return count
 
-    log_seconds, log_cpu, replayed = timed(whole_log)
-    total_events = store.count("issue_event")
-
     def plain_log() -> None:
         cursor = plain.execute("SELECT * FROM issue_event ORDER BY issue_id, seq")
         for row in cursor:
             json.loads(row[10])
 
-    plain_log_seconds, plain_log_cpu, _ = timed(plain_log)
-    plain.close()
-    platform.close()
+    try:
+        timings = interleave({"by_id": timed_side(by_id, mismatches), "plain_by_id": timed_side(plain_by_id),
+                              "whole_log": timed_side(whole_log, replayed), "plain_log": timed_side(plain_log)},
+                             runs=runs, warmup=warmup)
+    finally:
+        plain.close()
+        platform.close()
+
+    def side(name: str, count: int, per: str) -> dict:
+        figures = describe(timings[name])
+        return {**figures, per: round(count / figures["wall"]["median"])}
+
+    by_id_ratio = ratios(timings["by_id"], timings["plain_by_id"])
+    log_ratio = ratios(timings["whole_log"], timings["plain_log"])
+    cpu_median = describe(timings["by_id"])["cpu"]["median"]
+    log_cpu_median = describe(timings["whole_log"])["cpu"]["median"]
     return {
         "bench": "event_replay",
         "database_issues": len(ids),
         "by_id": {
-            "issues": len(chosen), "events": events_in_sample, "mismatches": mismatches,
-            "gridgov": {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
-                        "issues_per_s": round(len(chosen) / seconds), "events_per_s": round(events_in_sample / seconds)},
-            "plain_sqlite3_read": {"seconds": round(plain_seconds, 3), "cpu_seconds": round(plain_cpu, 3),
-                                   "issues_per_s": round(len(chosen) / plain_seconds)},
-            "ratio": round(plain_seconds / seconds, 3),
-            "cpu_ratio": round(plain_cpu / cpu, 3),
-            "issues_per_cpu_s": round(len(chosen) / cpu),
+            "issues": len(chosen), "events": events_in_sample, "mismatches": max(mismatches),
+            "gridgov": side("by_id", len(chosen), "issues_per_s"),
+            "plain_sqlite3_read": side("plain_by_id", len(chosen), "issues_per_s"),
+            "ratio": by_id_ratio["wall"]["median_of_pairs"],
+            "cpu_ratio": by_id_ratio["cpu"]["median_of_pairs"],
+            "ratios": by_id_ratio,
+            "issues_per_cpu_s": round(len(chosen) / cpu_median),
         },
         "whole_log": {
-            "issues": replayed, "events": total_events,
-            "gridgov": {"seconds": round(log_seconds, 3), "cpu_seconds": round(log_cpu, 3),
-                        "events_per_s": round(total_events / log_seconds)},
-            "plain_sqlite3_read": {"seconds": round(plain_log_seconds, 3), "cpu_seconds": round(plain_log_cpu, 3),
-                                   "events_per_s": round(total_events / plain_log_seconds)},
-            "ratio": round(plain_log_seconds / log_seconds, 3),
-            "cpu_ratio": round(plain_log_cpu / log_cpu, 3),
-            "events_per_cpu_s": round(total_events / log_cpu),
+            "issues": replayed[-1], "events": total_events,
+            "gridgov": side("whole_log", total_events, "events_per_s"),
+            "plain_sqlite3_read": side("plain_log", total_events, "events_per_s"),
+            "ratio": log_ratio["wall"]["median_of_pairs"],
+            "cpu_ratio": log_ratio["cpu"]["median_of_pairs"],
+            "ratios": log_ratio,
+            "events_per_cpu_s": round(total_events / log_cpu_median),
         },
         "machine": machine(),
     }
@@ -103,8 +136,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--issues", type=int, default=10_000)
     parser.add_argument("--sample", type=int, default=3000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=1)
     args = parser.parse_args()
-    emit(run(args.issues, args.sample))
+    emit(run(args.issues, args.sample, args.runs, args.warmup))
 
 
 if __name__ == "__main__":

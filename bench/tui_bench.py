@@ -11,13 +11,17 @@ the script times:
 * ``queue_open_s``: pressing 2 until the queue's first page (with its total) is on screen;
 * ``page_s``: each press of ``n`` until the next page of 50 is on screen, over ``--pages``
   pages (mean, median, max);
-* ``page_query_ms``: the same page asked of ``platform.issues.list`` directly, to show
-  how much of a page is the database and how much the UI.
+* ``page_query_ms``: the same pages asked of ``platform.issues.list`` directly (each five
+  times), to show how much of a page is the database and how much the UI.
 
 The queue shows open cases by default; ``--all-statuses`` also times the widest actor's
 queue with every status, which sorts the actor's whole scope by due time.
 
-    .venv/bin/python bench/tui_bench.py [--db PATH | PATH] [--pages 20]
+Each figure is summarised over ``--runs`` runs (5 by default; each run starts the app
+anew in a process of its own, after its imports) after one warm-up run; the members take
+turns within a round. A run's page figures are the median over its pages.
+
+    .venv/bin/python bench/tui_bench.py [--db PATH | PATH] [--pages 20] [--runs 5]
 
 Without a database it builds the small sample with a few thousand cases (quick mode).
 Prints one JSON object.
@@ -28,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import statistics
 import sys
 import tempfile
@@ -39,6 +44,8 @@ if str(BENCH.parent) not in sys.path:
     sys.path.insert(0, str(BENCH.parent))
 
 SIZE = (120, 40)
+QUERY_REPEAT = 5
+"""Each page's query is timed this many times (it takes milliseconds, a screen tenths of a second)."""
 
 
 def quick_database(issues: int) -> Path:
@@ -143,13 +150,42 @@ async def measure(path: Path, login: str, pages: int, statuses: str) -> dict:
             filters = queue.filters()
             query = []
             for page in range(max(1, len(times))):
-                t = time.perf_counter()
-                platform.issues.list(actor, **filters, limit=queue.page_size, offset=page * queue.page_size)
-                query.append((time.perf_counter() - t) * 1000)
+                for _ in range(QUERY_REPEAT):
+                    t = time.perf_counter()
+                    platform.issues.list(actor, **filters, limit=queue.page_size, offset=page * queue.page_size)
+                    query.append((time.perf_counter() - t) * 1000)
             result["page_query_ms"] = {"median": round(statistics.median(query), 2), "max": round(max(query), 2)}
         return result
     finally:
         platform.close()
+
+
+TIMED = {"startup_s": "s", "plugin_cards_ready_s": "s", "queue_open_s": "s", "page_s": "s", "page_query_ms": "ms"}
+
+
+def summarised(runs: list[dict]) -> dict:
+    """One member's runs as one record: the last run's counts, each timed figure's summary
+    (for pages, of each run's median)."""
+    from common import summary
+
+    out = {k: v for k, v in runs[-1].items() if k not in TIMED}
+    for key, unit in TIMED.items():
+        values = [r[key]["median"] if isinstance(r.get(key), dict) else r.get(key) for r in runs]
+        if all(v is not None for v in values):
+            out[key] = summary(values, unit)
+    if "page_s" in runs[-1]:
+        out["page_s_max"] = max(r["page_s"]["max"] for r in runs)
+    return out
+
+
+def measure_apart(path: Path, login: str, pages: int, statuses: str) -> dict:
+    """:func:`measure` in a process of its own, as a person starting ``gridgov tui`` has:
+    runs in one process slow down one after the other (the app's state piles up)."""
+    import subprocess
+
+    done = subprocess.run([sys.executable, __file__, "--measure-one", login, "--db", str(path), "--pages", str(pages),
+                           "--statuses", statuses], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
 
 
 def main() -> None:
@@ -160,7 +196,14 @@ def main() -> None:
     parser.add_argument("--login", action="append", help="measure these logins (repeatable)")
     parser.add_argument("--all-statuses", action="store_true", help="also time the widest queue with every status")
     parser.add_argument("--quick-issues", type=int, default=3000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=1)
+    parser.add_argument("--measure-one", metavar="LOGIN", help=argparse.SUPPRESS)
+    parser.add_argument("--statuses", default="open", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.measure_one:
+        print(json.dumps(asyncio.run(measure(Path(args.db), args.measure_one, args.pages, args.statuses))))
+        return
     db = args.db or args.path
     quick = db is None
     path = quick_database(args.quick_issues) if quick else Path(db)
@@ -175,9 +218,14 @@ def main() -> None:
 
     with Platform(path, hooks=PluginHost(entry_points=False)) as platform:
         logins = args.login or actors_to_measure(platform)
-    runs = [asyncio.run(measure(path, login, args.pages, "open")) for login in logins]
+    plan = [(login, "open") for login in logins]
     if args.all_statuses and logins:
-        runs.append(asyncio.run(measure(path, logins[-1], args.pages, "all")))
+        plan.append((logins[-1], "all"))
+    for _ in range(args.warmup):
+        measure_apart(path, plan[0][0], args.pages, plan[0][1])
+    rounds = [[measure_apart(path, login, args.pages, statuses) for login, statuses in plan]
+              for _ in range(args.runs)]
+    runs = [summarised([r[i] for r in rounds]) for i in range(len(plan))]
     from common import emit, machine
 
     emit({
