@@ -301,10 +301,11 @@ class Store(IssueRows, MetricCounters):
 
     def instants_to_utc(self, table: str, columns: Sequence[str], zone_name: str) -> None:
         """Rewrite naive wall-clock text of ``zone_name`` in ``columns`` as UTC instants."""
-        if self.sql.name != "sqlite":
-            return  # PostgreSQL deployments began with aware instants
         from .schema import _local_to_utc
+        from .sqlite_engine import SqliteEngine
 
+        if not isinstance(self.sql, SqliteEngine):
+            return  # PostgreSQL deployments began with aware instants
         self.sql.conn.create_function("gridgov_utc", 1, _local_to_utc(zone_name), deterministic=True)
         sets = ", ".join(f'"{c}" = gridgov_utc("{c}")' for c in columns)
         with self.write() as db:
