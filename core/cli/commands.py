@@ -18,6 +18,8 @@ _MODULES = (
     "demo_cmd",      # gridgov demo
     "tui_cmd",       # gridgov tui
     "sla_cmd",       # gridgov sla show|load
+    "apikey_cmds",   # gridgov apikey create|service-account|list|revoke
+    "serve_cmd",     # gridgov serve
 )
 
 
