@@ -114,7 +114,10 @@ def create_app(pool: PlatformPool, *, settings: dict[str, Any] | None = None) ->
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _is_open311(request):
             return open311_errors(_open311_format(request), exc.status_code, str(exc.detail))
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
+        error = {400: "validation", 401: "unauthorised", 403: "access_denied", 404: "not_found"}.get(
+            exc.status_code, "refused")
+        return JSONResponse({"error": error, "message": str(exc.detail), "field": None, "current_version": None},
+                            status_code=exc.status_code, headers=exc.headers)
 
     return app
 
