@@ -7,11 +7,10 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
-from http_support import add_channel
-
 from gridgov.core import Actor, Platform
 from gridgov.core.http import PlatformPool, create_app
 from gridgov.core.services.api_keys import ApiKeyService
+from http_support import add_channel
 
 
 @pytest.fixture

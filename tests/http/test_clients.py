@@ -8,12 +8,11 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from georeport import GeoReport
-from http_support import POINT_SX01, LiveServer, add_channel
-from hypothesis import HealthCheck, settings
-
 from gridgov.core import Actor
 from gridgov.core.http import PlatformPool, create_app
 from gridgov.core.services.api_keys import ApiKeyService
+from http_support import POINT_SX01, LiveServer, add_channel
+from hypothesis import HealthCheck, settings
 
 
 @pytest.fixture

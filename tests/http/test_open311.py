@@ -6,10 +6,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
-from http_support import POINT_BNK01, POINT_SX01, add_channel
-
 from gridgov.core import Actor
 from gridgov.core.services.api_keys import ApiKeyService
+from http_support import POINT_BNK01, POINT_SX01, add_channel
 
 pytestmark = pytest.mark.gridgov_engines
 BASE = "/open311/v2"

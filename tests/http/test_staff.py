@@ -4,10 +4,9 @@ refusals, masking, access log and stale-update checks."""
 from __future__ import annotations
 
 import pytest
-from http_support import POINT_SX01
-
 from gridgov.core import Actor
 from gridgov.core.services.api_keys import ApiKeyService
+from http_support import POINT_SX01
 
 pytestmark = pytest.mark.gridgov_engines
 API = "/api/v1"
