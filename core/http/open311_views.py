@@ -69,6 +69,7 @@ class Places:
     def __init__(self, platform: Platform) -> None:
         self.platform = platform
         self._address: dict[str, str] = {}
+        self._point: dict[str, tuple[float | None, float | None]] = {}
 
     def address(self, code: str) -> str:
         """Most specific to most general, as GeoReport asks: 1栋, 第01网格, 福寮社区, 平湖街道, 龙岗区."""
@@ -77,10 +78,11 @@ class Places:
         return self._address[code]
 
     def point(self, code: str) -> tuple[float | None, float | None]:
-        for area in self.platform.areas.ancestors(code):
-            if area.centroid is not None:
-                return area.centroid
-        return None, None
+        """The nearest point standing for the area (its own, else an ancestor's)."""
+        if code not in self._point:
+            found = next((a.centroid for a in self.platform.areas.ancestors(code) if a.centroid is not None), None)
+            self._point[code] = found or (None, None)
+        return self._point[code]
 
 
 def service_name(platform: Platform, code: str, lang: str) -> str:

@@ -64,6 +64,13 @@ class PlatformPool:
         with self.borrow() as platform, platform.transaction():
             yield platform
 
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Platform]:
+        """A borrowed platform inside one read-only transaction (for GETs: one view of
+        the database, without the write lock)."""
+        with self.borrow() as platform, platform.store.read():
+            yield platform
+
     def first(self) -> Platform:
         """A platform to read the deployment's registrations from (categories, roles)."""
         with self.borrow() as platform:

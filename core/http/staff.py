@@ -175,9 +175,11 @@ class Unauthorised(Exception):
 Secret = Annotated[str, Depends(caller)]
 
 
-def _run(request: Request, secret: str, work: Any) -> Any:
-    """One request: the key's member as the actor, one store transaction."""
-    with request.app.state.pool.transaction() as platform:
+def _run(request: Request, secret: str, work: Any, *, write: bool = False) -> Any:
+    """One request: the key's member as the actor, one store transaction (a read-only
+    one unless the request writes)."""
+    pool = request.app.state.pool
+    with pool.transaction() if write else pool.reading() as platform:
         try:
             key, actor = ApiKeyService(platform).authenticate(secret)
         except AccessDenied as exc:
@@ -252,7 +254,8 @@ def _case(platform: Platform, actor: Actor, issue_id: int, unmask_reason: str | 
 def case(request: Request, secret: Secret, issue_id: Annotated[int, Path(ge=1, le=2**62)],
          unmask_reason: Annotated[str | None, Query(max_length=200, description="Unmask personal data (logged)")]
          = None) -> dict[str, Any]:
-    return _run(request, secret, lambda p, actor, key: _case(p, actor, issue_id, unmask_reason))
+    return _run(request, secret, lambda p, actor, key: _case(p, actor, issue_id, unmask_reason),
+                write=unmask_reason is not None)
 
 
 @router.post("/issues/{issue_id}/actions/{action}", response_model=IssueOut, responses=ERRORS,
@@ -265,7 +268,7 @@ def act(request: Request, secret: Secret, issue_id: Annotated[int, Path(ge=1, le
                                       expected_version=body.expected_version)
         return to_dict(updated)
 
-    return _run(request, secret, work)
+    return _run(request, secret, work, write=True)
 
 
 @router.post("/issues", response_model=IssueOut, status_code=201, responses=ERRORS, summary="Report a case")
@@ -282,7 +285,7 @@ def report(request: Request, secret: Secret, body: ReportIn) -> dict[str, Any]:
                                        requester_name=body.requester_name, requester_phone=body.requester_phone)
         return to_dict(issue)
 
-    return _run(request, secret, work)
+    return _run(request, secret, work, write=True)
 
 
 @router.get("/stats", responses=ERRORS, summary="Metrics of an area: flows, cohort, rates")

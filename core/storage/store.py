@@ -110,6 +110,26 @@ class Store(IssueRows, MetricCounters):
             self._depth = 0
 
     @contextlib.contextmanager
+    def read(self) -> Iterator[Engine]:
+        """A transaction for reading only: several reads see one state of the database,
+        without queueing for the write lock (SQLite: a deferred ``BEGIN``, which in WAL
+        mode never waits for a writer; PostgreSQL: as :meth:`write`). Inside a write it
+        joins the write. Nothing inside may write."""
+        if self._depth:
+            yield self.sql
+            return
+        if self.sql.name == "sqlite":
+            self.sql.execute("BEGIN")
+        else:
+            self.sql.begin()
+        self._depth = 1
+        try:
+            yield self.sql
+        finally:
+            self._depth = 0
+            self.sql.rollback()
+
+    @contextlib.contextmanager
     def bulk_load(self, cache_mb: int = 256) -> Iterator[None]:
         """A bigger page cache while a large load runs (the demo, imports), so index pages
         stay in memory between chunks instead of being read and spilled again (SQLite)."""
