@@ -29,9 +29,13 @@ from .context import AppContext, pass_app
 def serve(app: AppContext, host: str, port: int, workers: int, platforms: int, log_level: str) -> None:
     """Serve Open311 under /open311/v2 and the staff API under /api/v1 (OpenAPI at
     /openapi.json, browsable at /docs)."""
-    import uvicorn
+    try:
+        import uvicorn
 
-    from ..http.serve import PLATFORMS_ENV
+        from ..http.serve import PLATFORMS_ENV
+    except ImportError as exc:
+        raise click.ClickException(f"gridgov serve needs the http extra ({exc.name} is missing): "
+                                   "pip install 'gridgov[http]'") from None
 
     platform = app.platform  # migrates, and shows plugin failures once
     location = str(app.db_path or default_db_path())

@@ -155,6 +155,9 @@ def take_in(platform: Platform, key: ApiKey, actor: Actor, sub: Submission, lang
     if not actor.covers("issue.report", area.path):
         raise AccessDenied(f"this api_key may not report in {area.name} ({area.code})")
     payload = payload_from(category.code, sub.attributes)
+    email = (sub.email or "").strip() or None
+    if email and ("@" not in email or len(email) > 200 or any(ch.isspace() for ch in email)):
+        raise ValidationError("email", f"{email!r} is not an e-mail address")
     description = (sub.description or "").strip()
     if len(description) > 4000:
         raise ValidationError("description", f"is {len(description)} characters, at most 4000")
@@ -175,7 +178,7 @@ def take_in(platform: Platform, key: ApiKey, actor: Actor, sub: Submission, lang
     platform.store.insert("service_request", {
         "issue_id": issue.id, "token": token, "api_key_id": key.id, "lat": lat, "lon": lon,
         "address": (sub.address_string or "").strip()[:300] or None, "address_id": sub.address_id,
-        "email": (sub.email or "").strip()[:200] or None, "account_id": sub.account_id, "device_id": sub.device_id,
+        "email": email, "account_id": sub.account_id, "device_id": sub.device_id,
         "media_url": sub.media_url,
     })
     handling = platform.areas.get(issue.handling_area or issue.area_code)

@@ -8,7 +8,6 @@ import hashlib
 import json
 
 import pytest
-
 from gridgov.core import Actor, RoleAssignment
 from gridgov.core.services.api_keys import ApiKeyService
 

@@ -11,7 +11,6 @@ import json
 import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
-
 from gridgov.core import Platform
 from gridgov.core.http import PlatformPool, create_app
 
@@ -21,8 +20,10 @@ GRID = "44030700100101"
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> str:
-    from gridgov.core.cli import cli
-    from gridgov.core.cli import commands  # noqa: F401
+    from gridgov.core.cli import (
+        cli,
+        commands,  # noqa: F401
+    )
 
     path = str(tmp_path_factory.mktemp("demo") / "demo.db")
     runner = CliRunner()

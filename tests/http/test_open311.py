@@ -3,6 +3,7 @@ what the public sees, statuses and updates, errors in the spec's format."""
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -214,3 +215,38 @@ def test_discovery_names_the_endpoint_and_formats(client):
     [endpoint] = found["endpoints"]
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
     assert endpoint["url"].endswith("/open311/v2") and set(endpoint["formats"]) == {"text/xml", "application/json"}
+
+
+SPEC_REQUEST_FIELDS = {
+    "service_request_id", "status", "status_notes", "service_name", "service_code", "description",
+    "agency_responsible", "service_notice", "requested_datetime", "updated_datetime", "expected_datetime",
+    "address", "address_id", "zipcode", "lat", "long", "media_url",
+}  # fmt: skip
+
+
+def test_the_specs_example_post_and_its_answer(client, http_platform, channel_key):
+    """The spec's example POST (its fields, adapted to this deployment: a service that
+    exists, a point in a grid, a mainland phone) and the shape of its example answers."""
+    example = {
+        "api_key": channel_key, "jurisdiction_id": "city.gov", "service_code": "mediation.dispute",
+        "lat": POINT_SX01[0], "long": POINT_SX01[1], "address_string": "1234 5th street",
+        "email": "smit333@sfgov.edu", "device_id": "tt222111", "account_id": "123456", "first_name": "john",
+        "last_name": "smith", "phone": "13811111111", "description": "A large sinkhole is destroying the street",
+        "media_url": "http://farm3.static.flickr.com/2002/2212426634_5ed477a060.jpg", "attribute[kind]": "damage",
+    }
+    response = client.post(f"{BASE}/requests.xml", data=example)
+    assert response.status_code == 200, response.text
+    root = ET.fromstring(response.content)
+    assert root.tag == "service_requests" and [c.tag for c in root] == ["request"]
+    request = root[0]
+    assert {c.tag for c in request} >= {"service_request_id", "service_notice", "account_id"}
+    assert request.findtext("account_id") == "123456"
+    issue_id = int(request.findtext("service_request_id"))
+    issue = http_platform.issues.get(Actor.system(), issue_id)
+    assert issue.requester_name == "john smith" and issue.payload == {"mediation": {"kind": "damage"}}
+    [record] = client.get(f"{BASE}/requests/{issue_id}.json").json()
+    assert set(record) == SPEC_REQUEST_FIELDS
+    assert record["address"] == "1234 5th street" and record["media_url"] == example["media_url"]
+    assert (record["lat"], record["long"]) == POINT_SX01
+    for secret in ("smit333", "13811111111", "john", "tt222111"):
+        assert secret not in json.dumps(record)
