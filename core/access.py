@@ -79,6 +79,9 @@ CORE_ROLES = (
         permissions={"issue.read", "issue.urge", "member.read", "metrics.read"},
     ),
     Role(post="viewer", name_zh="查看者", name_en="viewer", permissions={"issue.read", "metrics.read"}),
+    # A system that reports residents' requests through the HTTP service (a WeChat
+    # mini-program, the 12345 hotline): it reports where it is posted and reads nothing.
+    Role(post="intake_channel", name_zh="接入渠道", name_en="intake channel", permissions={"issue.report"}),
 )
 
 

@@ -19,6 +19,8 @@ _MODULES = (
     "tui_cmd",       # gridgov tui
     "sla_cmd",       # gridgov sla show|load
     "db_cmds",       # gridgov db copy, gridgov doctor
+    "apikey_cmds",   # gridgov apikey create|service-account|list|revoke
+    "serve_cmd",     # gridgov serve
 )
 
 

@@ -284,3 +284,29 @@ def m006_area_geometry(schema: Schema) -> None:
     schema.add_column("area", "geometry", "json")
     schema.add_column("area", "centroid_lat", "float")
     schema.add_column("area", "centroid_lon", "float")
+
+
+@migration
+def m007_api_keys(schema: Schema) -> None:
+    """Per-member API keys for the HTTP service (only a SHA-256 of each secret is kept,
+    so a copy of the database gives no working key), and what an Open311 client sent
+    with each request it reported: the point and address, the requester's e-mail (the
+    issue has no column for it), and the token the client can look the request up by."""
+    schema.create_table(
+        "api_key",
+        {"id": "int", "login": "text", "label": "text", "prefix": "text", "secret_hash": "text", "source": "text",
+         "created_at": "datetime", "created_by": "text", "revoked_at": "datetime", "revoked_by": "text"},
+        pk="id", foreign_keys=[("login", "member", "login")],
+        not_null={"login", "prefix", "secret_hash", "source", "created_at", "created_by"},
+    )  # fmt: skip
+    schema.create_index("api_key", ["secret_hash"], unique=True)
+    schema.create_index("api_key", ["login"])
+    schema.create_table(
+        "service_request",
+        {"issue_id": "int", "token": "text", "api_key_id": "int", "lat": "float", "lon": "float",
+         "address": "text", "address_id": "text", "email": "text", "account_id": "text", "device_id": "text",
+         "media_url": "text"},
+        pk="issue_id", foreign_keys=[("issue_id", "issue", "id"), ("api_key_id", "api_key", "id")],
+        not_null={"token"},
+    )  # fmt: skip
+    schema.create_index("service_request", ["token"], unique=True)

@@ -36,10 +36,12 @@ CORE_TABLES = {
     "issue": "id",
     "issue_event": "id",
     "plugin_failure": "id",
+    "api_key": "id",
+    "service_request": "issue_id",
 }
 
 AUTO_KEYS = frozenset({"role_assignment", "pairing", "dual_registration", "access_log", "issue", "issue_event",
-                       "plugin_failure"})
+                       "plugin_failure", "api_key"})
 """Core tables whose integer key the database assigns."""
 
 
@@ -106,6 +108,26 @@ class Store(IssueRows, MetricCounters):
             sql.commit()
         finally:
             self._depth = 0
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Engine]:
+        """A transaction for reading only: several reads see one state of the database,
+        without queueing for the write lock (SQLite: a deferred ``BEGIN``, which in WAL
+        mode never waits for a writer; PostgreSQL: as :meth:`write`). Inside a write it
+        joins the write. Nothing inside may write."""
+        if self._depth:
+            yield self.sql
+            return
+        if self.sql.name == "sqlite":
+            self.sql.execute("BEGIN")
+        else:
+            self.sql.begin()
+        self._depth = 1
+        try:
+            yield self.sql
+        finally:
+            self._depth = 0
+            self.sql.rollback()
 
     @contextlib.contextmanager
     def bulk_load(self, cache_mb: int = 256) -> Iterator[None]:

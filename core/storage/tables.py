@@ -33,7 +33,7 @@ PERSONAL_KINDS = ("phone", "id_number")
 
 CORE_TABLE_NAMES = frozenset({
     "setting", "area", "organisation", "member", "role_assignment", "pairing", "dual_registration",
-    "access_log", "issue", "issue_event", "metric_daily", "metric_cohort", "issue_fts", "api_key",
+    "access_log", "issue", "issue_event", "metric_daily", "metric_cohort", "issue_fts", "api_key", "service_request",
     "attachment", "schema_migrations", "_sqlite_migrations",
 })  # fmt: skip
 RESERVED_NAMESPACES = frozenset(
