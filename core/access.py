@@ -40,7 +40,7 @@ class Role:
 _ISSUE_DESK = {
     "issue.read", "issue.report", "issue.register", "issue.reject", "issue.merge",
     "issue.dispatch", "issue.verify", "issue.rework", "issue.close", "issue.reopen",
-    "issue.escalate", "member.read", "metrics.read",
+    "issue.escalate", "issue.callback", "issue.attach", "member.read", "metrics.read",
 }  # fmt: skip
 
 CORE_ROLES = (
@@ -57,7 +57,8 @@ CORE_ROLES = (
         post="grid_worker",
         name_zh="网格员",
         name_en="grid worker",
-        permissions={"issue.read", "issue.report", "issue.verify", "issue.rework", "member.read", "metrics.read"},
+        permissions={"issue.read", "issue.report", "issue.verify", "issue.rework", "issue.callback", "issue.attach",
+                     "member.read", "metrics.read"},
     ),
     Role(post="building_head", name_zh="楼长", name_en="building head", permissions={"issue.read", "issue.report"}),
     Role(
@@ -70,13 +71,13 @@ CORE_ROLES = (
         post="handler",
         name_zh="处置人员",
         name_en="handler",
-        permissions={"issue.read", "issue.accept", "issue.return", "issue.resolve"},
+        permissions={"issue.read", "issue.accept", "issue.return", "issue.resolve", "issue.attach"},
     ),
     Role(
         post="supervisor",
         name_zh="督办员",
         name_en="supervisor",
-        permissions={"issue.read", "issue.urge", "member.read", "metrics.read"},
+        permissions={"issue.read", "issue.urge", "issue.complaint", "member.read", "metrics.read"},
     ),
     Role(post="viewer", name_zh="查看者", name_en="viewer", permissions={"issue.read", "metrics.read"}),
     # A system that reports residents' requests through the HTTP service (a WeChat

@@ -15,8 +15,13 @@ if TYPE_CHECKING:
     from .workflow import ActionContext
 
 
+def _stage_due(ctx: ActionContext, stage: str) -> Any:
+    category = ctx.platform.categories.get(ctx.issue.category) or ctx.issue.category
+    return ctx.platform.sla.stage_deadline(category, ctx.issue.priority, stage, ctx.now, ctx.platform.zone)
+
+
 def register(ctx: ActionContext) -> dict[str, Any]:
-    return {"registered_at": ctx.now}
+    return {"registered_at": ctx.now, "dispatch_due": _stage_due(ctx, "dispatch")}
 
 
 def merge(ctx: ActionContext) -> dict[str, Any]:
@@ -30,6 +35,9 @@ def merge(ctx: ActionContext) -> dict[str, Any]:
         ctx.refuse(f"master issue {target_id} does not exist")
     if not master.is_open:
         ctx.refuse(f"master issue {target_id} is {master.status}")
+    if master.category != issue.category:
+        ctx.refuse(f"master issue {target_id} is a {master.category} case, this one {issue.category}: "
+                   "a duplicate reports the same kind of problem")
     if not ctx.platform.issues.can_read(ctx.actor, master):
         # The merged case is followed up through its master; one the actor cannot see
         # (another grid's) is not a duplicate they can vouch for.
@@ -50,7 +58,8 @@ def accept(ctx: ActionContext) -> dict[str, Any]:
 
 
 def return_(ctx: ActionContext) -> dict[str, Any]:
-    return {"assignee_org": None, "assignee_member": None, "return_count": ctx.issue.return_count + 1}
+    return {"assignee_org": None, "assignee_member": None, "return_count": ctx.issue.return_count + 1,
+            "dispatch_due": _stage_due(ctx, "dispatch")}
 
 
 def resolve(ctx: ActionContext) -> dict[str, Any]:
@@ -76,7 +85,13 @@ def can_reopen(ctx: ActionContext) -> str | None:
 
 
 def reopen(ctx: ActionContext) -> dict[str, Any]:
-    return {"closed_at": None, "rating": None, "resolved_at": None, "registered_at": ctx.issue.registered_at}
+    return {"closed_at": None, "rating": None, "resolved_at": None, "registered_at": ctx.issue.registered_at,
+            "dispatch_due": _stage_due(ctx, "dispatch")}
+
+
+def unmerge(ctx: ActionContext) -> dict[str, Any]:
+    """A wrong merge undone: the case is a report of its own again, due for registering."""
+    return {"merged_into": None, "register_due": _stage_due(ctx, "register")}
 
 
 def can_escalate(ctx: ActionContext) -> str | None:
@@ -99,6 +114,7 @@ def escalate(ctx: ActionContext) -> dict[str, Any]:
         "dispatched_at": None,
         "accepted_at": None,
         "escalation_count": issue.escalation_count + 1,
+        "dispatch_due": _stage_due(ctx, "dispatch"),
     }
 
 
@@ -110,9 +126,14 @@ def urge(ctx: ActionContext) -> dict[str, Any]:
     return {"urge_count": ctx.issue.urge_count + 1}
 
 
+def callback(ctx: ActionContext) -> dict[str, Any]:
+    """A call to the requester, its outcome in the note; the case's state is unchanged."""
+    return {"callback_count": ctx.issue.callback_count + 1}
+
+
 EFFECTS = {
     "register": register, "merge": merge, "dispatch": dispatch, "accept": accept, "return": return_,
     "resolve": resolve, "verify": verify, "rework": rework, "close": close, "reopen": reopen,
-    "escalate": escalate, "urge": urge,
+    "escalate": escalate, "urge": urge, "unmerge": unmerge, "callback": callback, "complaint": reopen,
 }  # fmt: skip
 CHECKS = {"reopen": can_reopen, "escalate": can_escalate, "urge": can_urge}

@@ -78,6 +78,18 @@ def instant_field(*, optional: bool = True) -> Any:
     return attrs.field(default=None, converter=converter) if optional else attrs.field(converter=converter)
 
 
+def _coordinate(limit: float) -> Callable[[Any, attrs.Attribute, Any], None]:
+    """A WGS-84 latitude (±90) or longitude (±180), or None."""
+
+    def check(_inst: Any, attribute: attrs.Attribute, value: Any) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int | float) or not -limit <= value <= limit:
+            raise ValidationError(attribute.name, f"{value!r} is not a coordinate within ±{limit:g}")
+
+    return check
+
+
 def _check(field: str, problem: str | None) -> None:
     if problem:
         raise ValidationError(field, problem)
@@ -296,14 +308,20 @@ class Issue:
     closed_at: dt.datetime | None = instant_field()
     response_due: dt.datetime | None = instant_field()
     resolve_due: dt.datetime | None = instant_field()
+    register_due: dt.datetime | None = instant_field()
+    dispatch_due: dt.datetime | None = instant_field()
     rating: str | None = attrs.field(default=None, validator=valid_choice(RATINGS, optional=True))
     merged_into: int | None = None
     rework_count: int = 0
     return_count: int = 0
     escalation_count: int = 0
     urge_count: int = 0
+    callback_count: int = 0
     version: int = 0
     payload: dict[str, Any] = attrs.field(factory=dict)
+    address: str | None = attrs.field(default=None, validator=valid_text(200, required=False))
+    lat: float | None = attrs.field(default=None, validator=_coordinate(90))
+    lon: float | None = attrs.field(default=None, validator=_coordinate(180))
 
     @property
     def is_open(self) -> bool:
@@ -313,10 +331,28 @@ class Issue:
 
     @property
     def due_at(self) -> dt.datetime | None:
-        """The deadline that matters now: response before acceptance, resolution after."""
+        """The deadline that matters now, from the moment of report: registering a new
+        case, dispatching a registered (returned, reopened) one, accepting a dispatched one,
+        then resolving it — each stage has its own, as the digital urban-management
+        standard sets them."""
+        if self.status == "reported":
+            return self.register_due
+        if self.status in ("registered", "returned", "reopened"):
+            return self.dispatch_due
         if self.status == "dispatched":
             return self.response_due or self.resolve_due
         return self.resolve_due
+
+    @property
+    def due_stage(self) -> str:
+        """Which deadline :attr:`due_at` is: register, dispatch, response or resolve."""
+        if self.status == "reported":
+            return "register"
+        if self.status in ("registered", "returned", "reopened"):
+            return "dispatch"
+        if self.status == "dispatched" and self.response_due is not None:
+            return "response"
+        return "resolve"
 
     def overdue_at(self, now: dt.datetime) -> bool:
         due = self.due_at

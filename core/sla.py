@@ -22,6 +22,10 @@ from .registry import Category
 from .timezone import DEFAULT_ZONE
 
 PRIORITY_FACTOR = {"urgent": 0.25, "high": 0.5, "normal": 1.0, "low": 2.0}
+DEFAULT_REGISTER_HOURS = 2.0
+"""From report to registration (立案): the desk's first deadline, before any handler is named."""
+DEFAULT_DISPATCH_HOURS = 2.0
+"""From registration (or a return, a reopening, an escalation) to dispatch (派遣)."""
 
 
 def _frozen(values: Iterable[Any]) -> frozenset[Any]:
@@ -82,6 +86,8 @@ class SlaRule:
     response_hours: float = attrs.field(validator=attrs.validators.gt(0))
     resolve_hours: float = attrs.field(validator=attrs.validators.gt(0))
     working_hours: bool = False
+    register_hours: float = attrs.field(default=DEFAULT_REGISTER_HOURS, validator=attrs.validators.gt(0))
+    dispatch_hours: float = attrs.field(default=DEFAULT_DISPATCH_HOURS, validator=attrs.validators.gt(0))
 
     @priority.validator
     def _priority(self, attribute: attrs.Attribute, value: str) -> None:
@@ -116,8 +122,11 @@ class SlaBook:
                 priority=priority,
                 response_hours=category.response_hours * factor,
                 resolve_hours=category.resolve_hours * factor,
+                register_hours=DEFAULT_REGISTER_HOURS * factor,
+                dispatch_hours=DEFAULT_DISPATCH_HOURS * factor,
             )
-        return SlaRule(category=code, priority=priority, response_hours=4 * factor, resolve_hours=72 * factor)
+        return SlaRule(category=code, priority=priority, response_hours=4 * factor, resolve_hours=72 * factor,
+                       register_hours=DEFAULT_REGISTER_HOURS * factor, dispatch_hours=DEFAULT_DISPATCH_HOURS * factor)
 
     def deadlines(self, category: Category | str, priority: str, start: dt.datetime,
                   zone: ZoneInfo | None = None) -> tuple[dt.datetime, dt.datetime]:
@@ -128,6 +137,15 @@ class SlaBook:
             add = self.calendar.add_working_hours
             return add(start, rule.response_hours, zone), add(start, rule.resolve_hours, zone)
         return start + dt.timedelta(hours=rule.response_hours), start + dt.timedelta(hours=rule.resolve_hours)
+
+    def stage_deadline(self, category: Category | str, priority: str, stage: str, start: dt.datetime,
+                       zone: ZoneInfo | None = None) -> dt.datetime:
+        """When the ``register`` or ``dispatch`` stage that starts at ``start`` is due."""
+        rule = self.rule_for(category, priority)
+        hours = {"register": rule.register_hours, "dispatch": rule.dispatch_hours}[stage]
+        if rule.working_hours:
+            return self.calendar.add_working_hours(start, hours, zone)
+        return start + dt.timedelta(hours=hours)
 
     @classmethod
     def from_toml(cls, path: str | Path) -> SlaBook:

@@ -102,10 +102,10 @@ class Transition:
 
 
 def _t(action: str, sources: set[str], target: str | None, scope: str, requires: set[str], zh: str, en: str,
-       key: str, effect: Effect | None = None, check: Check | None = None) -> Transition:
+       key: str, effect: Effect | None = None, check: Check | None = None, permission: str | None = None) -> Transition:
     from . import effects
 
-    return Transition(action=action, sources=sources, target=target, permission=f"issue.{action}",
+    return Transition(action=action, sources=sources, target=target, permission=permission or f"issue.{action}",
                       scope=scope, requires=requires, name_zh=zh, name_en=en, key=key,
                       effect=effect or effects.EFFECTS.get(action, _timestamps_by_target),
                       check=check or effects.CHECKS.get(action))  # fmt: skip
@@ -124,7 +124,10 @@ CORE_TRANSITIONS = (
     _t("close", {"verified"}, "closed", "handling", {"rating"}, "结案", "close", "c"),
     _t("reopen", {"closed"}, "reopened", "handling", {"note"}, "重新办理", "reopen", "o"),
     _t("escalate", set(_WORKING), "registered", "handling", {"note"}, "上移", "escalate", "e"),
-    _t("urge", set(OPEN_STATES - {"reported"}), None, "site", {"note"}, "督办", "urge", "u"),
+    _t("urge", set(OPEN_STATES), None, "site", {"note"}, "督办", "urge", "u"),
+    _t("unmerge", {"merged"}, "reported", "handling", {"note"}, "撤销合并", "unmerge", "M", permission="issue.merge"),
+    _t("callback", set(OPEN_STATES) | {"closed"}, None, "site", {"note"}, "回访记录", "call-back", "k"),
+    _t("complaint", {"closed"}, "reopened", "site", {"note"}, "投诉重办", "reopen on complaint", "O"),
 )
 
 
@@ -168,7 +171,7 @@ def metric_deltas(before: Issue | None, after: Issue, action: str, levels: Seque
         "report": "received", "register": "registered", "reject": "rejected", "merge": "merged",
         "dispatch": "dispatched", "accept": "accepted", "return": "returned", "resolve": "resolved",
         "rework": "reworked", "verify": "verified", "close": "closed", "reopen": "reopened",
-        "escalate": "escalated", "urge": "urged",
+        "escalate": "escalated", "urge": "urged", "complaint": "reopened",
     }.get(action)  # fmt: skip
     # A plugin action that ends the case (mediation's "refer") closes it as surely as
     # "close" does; the closure counters must see it or closure rates undercount.

@@ -69,7 +69,7 @@ def test_two_cases_from_report_to_rating_and_the_stats_they_imply(tmp_path):
     assert [e["action"] for e in shown["events"]] == [
         "report", "register", "escalate", "escalate", "dispatch", "accept", "resolve", "verify", "close",
     ]  # fmt: skip
-    assert shown["actions"] == ["reopen"]
+    assert shown["actions"] == ["reopen", "callback"]
     assert json.loads(cli.run("issue", "list", "--json", "--as", "worker_sx01")) == []  # the queue: open cases
     listed = json.loads(cli.run("issue", "list", "--all", "--json", "--as", "worker_sx01"))
     assert [(i["id"], i["status"], i["requester_phone"]) for i in listed] == [(int(first), "closed", "138****1234")]

@@ -111,8 +111,10 @@ def recount(platform: Platform) -> dict:
                     "merge": "merged", "dispatch": "dispatched", "accept": "accepted",
                     "return": "returned", "resolve": "resolved", "rework": "reworked",
                     "verify": "verified", "close": "closed", "reopen": "reopened",
-                    "escalate": "escalated", "urge": "urged"}[action]  # fmt: skip
-            counts[name] += 1
+                    "escalate": "escalated", "urge": "urged", "complaint": "reopened",
+                    "unmerge": None, "callback": None}[action]  # fmt: skip
+            if name:
+                counts[name] += 1
             if action == "dispatch":
                 org, member = changes.get("assignee_org"), changes.get("assignee_member")
                 credit_org, credit_member = org, member
@@ -265,7 +267,8 @@ class ClosedLoop(RuleBasedStateMachine):
             params["org"] = data.draw(st.sampled_from([None, *serving]))
         if action == "merge":
             master = self._row(other)
-            if other == issue or not master.is_open or not self.platform.issues.can_read(self.actors[login], master):
+            if (other == issue or not master.is_open or master.category != before.category
+                    or not self.platform.issues.can_read(self.actors[login], master)):
                 return False
             params["merge_into"] = other
         after = self._act(login, issue, action, before, **params)

@@ -145,7 +145,7 @@ def test_an_import_grants_no_post_with_more_than_the_importer_holds(scoped_db):
         with pytest.raises(AccessDenied) as refused:
             platform.transfer.import_records(CLERK, "roles", rows)
         assert str(refused.value).startswith(
-            "roles.csv line 3: post: grid_worker carries issue.report, which clerk_sx does not hold over SX02")
+            "roles.csv line 3: post: grid_worker carries issue.attach, which clerk_sx does not hold over SX02")
         assert platform._store.count("role_assignment") == before
         assert platform.transfer.import_records(CLERK, "roles", rows[:1]) == 1
         admin_row = [("roles.csv line 2", {"login": "worker_sx02", "post": "admin", "area_code": "SX02"})]

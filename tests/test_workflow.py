@@ -54,7 +54,7 @@ class Flow:
         "dispatch": "leader_sx01", "close": "leader_sx01", "reopen": "leader_sx01",
         "escalate": "leader_sx01", "accept": "handler_zjj", "return": "handler_zjj",
         "resolve": "handler_zjj", "verify": "worker_sx01", "rework": "worker_sx01",
-        "urge": "supervisor",
+        "urge": "supervisor", "unmerge": "leader_sx01", "callback": "worker_sx01", "complaint": "supervisor",
     }  # fmt: skip
 
     def __init__(self, platform, actors):
@@ -77,6 +77,9 @@ class Flow:
             "reopen": {"note": "居民不满意，重新办理"},
             "escalate": {"note": "需社区协调"},
             "urge": {"note": "请尽快办理"},
+            "unmerge": {"note": "不是同一件事"},
+            "callback": {"note": "已电话回访，居民表示满意"},
+            "complaint": {"note": "居民投诉未实际解决"},
         }.get(action, {})
 
     def act(self, issue_id, action, actor=None, **params):
@@ -91,7 +94,7 @@ class Flow:
         return issue
 
 
-SOURCE_CASES = [(t.action, s) for t in CORE_TRANSITIONS for s in sorted(t.sources) if t.action != "urge"]
+SOURCE_CASES = [(t.action, s) for t in CORE_TRANSITIONS for s in sorted(t.sources) if t.target is not None]
 
 
 @pytest.mark.parametrize(("action", "source"), SOURCE_CASES)
@@ -116,7 +119,7 @@ def test_every_transition_from_every_source(flow, action, source):
 
 
 EFFECTS = {
-    "register": lambda b, a: a.registered_at == T0,
+    "register": lambda b, a: a.registered_at == T0 and a.dispatch_due == T0 + dt.timedelta(hours=2),
     "reject": lambda b, a: not a.is_open,
     "merge": lambda b, a: a.merged_into is not None and a.merged_into != a.id,
     "dispatch": lambda b, a: (a.assignee_org, a.dispatched_at, a.accepted_at) == ("ZJJ", T0, None)
@@ -130,6 +133,9 @@ EFFECTS = {
     "reopen": lambda b, a: (a.closed_at, a.rating, a.resolved_at, a.is_open) == (None, None, None, True),
     "escalate": lambda b, a: (a.handling_area, a.level, a.assignee_org, a.response_due, a.escalation_count)
     == ("SX", "community", None, None, b.escalation_count + 1),
+    "unmerge": lambda b, a: (a.merged_into, a.is_open, a.register_due) == (None, True, T0 + dt.timedelta(hours=2)),
+    "complaint": lambda b, a: (a.closed_at, a.rating, a.is_open, a.dispatch_due)
+    == (None, None, True, T0 + dt.timedelta(hours=2)),
 }
 
 
@@ -139,12 +145,9 @@ URGE_SOURCES = sorted(next(t for t in CORE_TRANSITIONS if t.action == "urge").so
 @pytest.mark.parametrize("source", URGE_SOURCES)
 def test_urge_from_every_source_once_overdue(flow, gridgov_clock, source):
     issue = flow.to(source)
+    with pytest.raises(TransitionRefused, match="only an overdue case can be urged"):
+        flow.act(issue.id, "urge", note="快")  # every stage has a deadline, none passed yet
     gridgov_clock.advance(days=40)
-    if source == "registered":
-        # A registered case has no deadline yet (deadlines start at dispatch): never overdue.
-        with pytest.raises(TransitionRefused, match="only an overdue case can be urged"):
-            flow.act(issue.id, "urge", note="快")
-        return
     after = flow.act(issue.id, "urge", note="请尽快办理")
     assert (after.status, after.urge_count, after.version) == (source, 1, issue.version + 1)
     event = flow.platform.issues.events(Actor.system(), issue.id)[-1]
@@ -154,7 +157,7 @@ def test_urge_from_every_source_once_overdue(flow, gridgov_clock, source):
 def test_the_table_covers_every_core_action():
     assert {t.action for t in CORE_TRANSITIONS} == {
         "register", "reject", "merge", "dispatch", "accept", "return", "resolve", "verify",
-        "rework", "close", "reopen", "escalate", "urge",
+        "rework", "close", "reopen", "escalate", "urge", "unmerge", "callback", "complaint",
     }  # fmt: skip
 
 
@@ -359,7 +362,7 @@ def test_escalation_grid_to_community_to_subdistrict(flow):
     with pytest.raises(TransitionRefused, match="not in scope"):
         flow.act(issue.id, "dispatch", org="ZJJ")
     assert "dispatch" in flow.platform.issues.available_actions(flow.actors["dispatcher_sx"], issue)
-    assert flow.platform.issues.available_actions(flow.actors["leader_sx01"], issue) == []
+    assert flow.platform.issues.available_actions(flow.actors["leader_sx01"], issue) == ["callback"]  # it talks to the resident
     issue = flow.act(issue.id, "escalate", actor="dispatcher_sx", note="需要街道协调")
     assert (issue.handling_area, issue.level, issue.escalation_count) == ("PH", "subdistrict", 2)
     with pytest.raises(TransitionRefused, match="not in scope"):
@@ -448,21 +451,20 @@ def test_deadlines_follow_the_deployment_sla(flow, gridgov_clock):
 def test_overdue_list_after_time_passes(flow, gridgov_clock):
     waiting = flow.to("dispatched")  # response due in 4 h
     working = flow.to("in_progress")  # resolution due in 72 h
-    fresh = flow.to("registered")  # no deadline yet
+    fresh = flow.to("registered")  # due for dispatch in 2 h
     supervisor = flow.actors["supervisor"]
     assert flow.platform.issues.list(supervisor, overdue=True) == []
     gridgov_clock.advance(hours=5)
-    assert [i.id for i in flow.platform.issues.list(supervisor, overdue=True)] == [waiting.id]
-    assert flow.platform.issues.count(supervisor, overdue=True) == 1
+    assert [i.id for i in flow.platform.issues.list(supervisor, overdue=True)] == [fresh.id, waiting.id]
+    assert flow.platform.issues.count(supervisor, overdue=True) == 2
     assert "urge" in flow.platform.issues.available_actions(supervisor, flow.platform.issues.get(supervisor, waiting.id))
     gridgov_clock.advance(hours=72)
     overdue = [i.id for i in flow.platform.issues.list(supervisor, overdue=True)]
-    assert overdue == [waiting.id, working.id]  # soonest due first
-    assert fresh.id not in overdue
+    assert overdue == [fresh.id, waiting.id, working.id]  # soonest due first
     flow.act(working.id, "resolve", note="done")
     flow.act(working.id, "verify")
     flow.act(working.id, "close", rating="satisfied")
-    assert [i.id for i in flow.platform.issues.list(supervisor, overdue=True)] == [waiting.id]
+    assert [i.id for i in flow.platform.issues.list(supervisor, overdue=True)] == [fresh.id, waiting.id]
     closed = flow.platform.metrics.for_area(flow.actors["admin"], "SX")
     assert (closed.counts["closed"], closed.counts["closed_on_time"]) == (1, 0)
 
@@ -547,3 +549,95 @@ def test_one_second_late_is_late(flow, gridgov_clock):
     flow.act(issue.id, "close", rating="satisfied")
     counts = flow.platform.metrics.for_area(flow.actors["admin"], "SX01").counts
     assert (counts["accepted"], counts["accepted_on_time"], counts["closed"], counts["closed_on_time"]) == (1, 0, 1, 0)
+
+
+@pytest.mark.parametrize("source", sorted(next(t for t in CORE_TRANSITIONS if t.action == "callback").sources))
+def test_a_call_back_is_recorded_in_every_open_state_and_after_closing(flow, source):
+    issue = flow.to(source)
+    after = flow.act(issue.id, "callback", note="已电话回访，居民表示满意")
+    assert (after.status, after.version, after.callback_count) == (issue.status, issue.version + 1, issue.callback_count + 1)
+    last = flow.platform.issues.events(Actor.system(), issue.id)[-1]
+    assert (last.action, last.note) == ("callback", "已电话回访，居民表示满意")
+
+
+def test_deadlines_run_from_the_moment_of_report(flow, gridgov_clock):
+    issue = flow.report()
+    assert (issue.due_stage, issue.due_at) == ("register", T0 + dt.timedelta(hours=2))
+    gridgov_clock.advance(hours=3)
+    system = Actor.system()
+    overdue = flow.platform.issues.list(system, overdue=True)
+    assert [i.id for i in overdue] == [issue.id]  # a report nobody registered is overdue
+    assert "urge" in flow.platform.issues.available_actions(flow.actors["supervisor"], issue)
+    registered = flow.act(issue.id, "register")
+    assert (registered.due_stage, registered.due_at) == ("dispatch", gridgov_clock.now + dt.timedelta(hours=2))
+    urgent = flow.report(priority="urgent", title="路灯全灭")
+    assert urgent.due_at == gridgov_clock.now + dt.timedelta(minutes=30)  # urgent ×0.25
+    queue = flow.platform.issues.list(system, open_only=True)
+    assert queue[0].id == urgent.id  # new and urgent cases come first, not last
+
+
+def test_a_merge_needs_the_same_category_and_can_be_undone(flow):
+    master = flow.report()
+    pothole = flow.report(category="road.repair", title="同一处坑")
+    elevator = flow.report(category="elevator.retrofit", title="加装电梯")
+    with pytest.raises(TransitionRefused, match="is a road.repair case, this one elevator.retrofit"):
+        flow.act(elevator.id, "merge", merge_into=master.id)
+    merged = flow.act(pothole.id, "merge", merge_into=master.id)
+    assert [d.id for d in flow.platform.issues.duplicates(flow.actors["leader_sx01"], master.id)] == [merged.id]
+    undone = flow.act(pothole.id, "unmerge", note="不是同一处")
+    assert (undone.status, undone.merged_into) == ("reported", None)
+    assert flow.platform.issues.duplicates(flow.actors["leader_sx01"], master.id) == []
+
+
+def test_a_supervisor_reopens_a_closed_case_on_a_complaint_whatever_its_rating(flow):
+    issue = flow.to("closed")
+    satisfied = flow.platform.issues.find_raw(issue.id)
+    assert satisfied.rating == "dissatisfied"  # the path's close; rate it well instead:
+    fresh = flow.report(title="再来一件")
+    for action in ("register", "dispatch", "accept", "resolve", "verify"):
+        fresh = flow.act(fresh.id, action, **flow.params(action, fresh))
+    fresh = flow.act(fresh.id, "close", rating="satisfied")
+    with pytest.raises(TransitionRefused, match="only a case rated dissatisfied reopens"):
+        flow.act(fresh.id, "reopen", note="居民不满意")
+    with pytest.raises(TransitionRefused, match="lacks issue.complaint"):
+        flow.act(fresh.id, "complaint", actor="leader_sx01", note="投诉")
+    reopened = flow.act(fresh.id, "complaint", note="居民投诉：问题仍在")
+    assert (reopened.status, reopened.rating) == ("reopened", None)
+
+
+def test_attachments_are_kept_listed_and_limited(flow):
+    issue = flow.report()
+    worker, handler = flow.actors["worker_sx01"], flow.actors["handler_zjj"]
+    photo = flow.platform.issues.attach(worker, issue.id, name="现场.jpg", content_type="image/jpeg", data=b"\xff\xd8jpeg")
+    assert (photo["seq"], photo["size"]) == (1, 6)
+    with pytest.raises(AccessDenied):
+        flow.platform.issues.attach(handler, issue.id, name="x.jpg", content_type="image/jpeg", data=b"x")
+    for action in ("register", "dispatch", "accept"):
+        issue = flow.act(issue.id, action, **flow.params(action, issue))
+    result = flow.platform.issues.attach(handler, issue.id, name="修复后.png", content_type="image/png", data=b"png")
+    assert result["seq"] == issue.version
+    from gridgov.core import ValidationError
+    from gridgov.core.services.issues import MAX_ATTACHMENT_BYTES
+
+    with pytest.raises(ValidationError, match="at most"):
+        flow.platform.issues.attach(worker, issue.id, name="big.bin", content_type="application/octet-stream",
+                                    data=b"0" * (MAX_ATTACHMENT_BYTES + 1))
+    with pytest.raises(ValidationError, match="name"):
+        flow.platform.issues.attach(worker, issue.id, name="../etc/passwd", content_type="text/plain", data=b"x")
+    listed = flow.platform.issues.attachments(worker, issue.id)
+    assert [a["name"] for a in listed] == ["现场.jpg", "修复后.png"]
+    assert flow.platform.issues.attachment_data(worker, issue.id, listed[0]["id"]) == b"\xff\xd8jpeg"
+    with pytest.raises(AccessDenied):
+        flow.platform.issues.attachments(flow.actors["worker_bnk01"], issue.id)
+
+
+def test_a_case_reported_by_its_point_lands_in_the_grid_that_holds_it(flow):
+    area = flow.platform.areas.get("SX01")
+    lat, lon = area.centroid
+    issue = flow.platform.issues.report(flow.actors["worker_sx01"], category="road.repair", title="按坐标上报",
+                                        lat=lat, lon=lon, address="山厦社区1栋门前")
+    assert (issue.area_code, issue.address, issue.lat) == ("SX01", "山厦社区1栋门前", lat)
+    from gridgov.core import ValidationError
+
+    with pytest.raises(ValidationError, match="no area of this deployment holds the point"):
+        flow.platform.issues.report(flow.actors["worker_sx01"], category="road.repair", title="海上", lat=1.0, lon=1.0)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import builtins
 import datetime as dt
+import hashlib
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -21,6 +23,7 @@ from ..errors import AccessDenied, NotFound, StaleUpdate, TransitionRefused, Val
 from ..identifiers import mask_phone
 from ..models import RATINGS, SOURCES, Event, Issue
 from ..timezone import instant
+from ..validators import control_problem
 from ..workflow import (
     ActionContext,
     Transition,
@@ -33,6 +36,9 @@ from ..workflow import (
     replay,
 )
 from .base import Service
+
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+_CONTENT_TYPE = re.compile(r"[a-z]+/[a-z0-9][a-z0-9.+-]{0,100}")
 
 
 class IssueService(Service):
@@ -159,6 +165,8 @@ class IssueService(Service):
                  level: str | None, overdue: bool, search: str | None,
                  due_before: dt.datetime | None = None) -> dict[str, Any]:
         statuses = [status] if isinstance(status, str) else builtins.list(status or [])
+        if search and control_problem(search):
+            raise ValidationError("search", control_problem(search) or "")
         return {
             "status": statuses,
             "open_only": open_only,
@@ -203,7 +211,7 @@ class IssueService(Service):
         self,
         actor: Actor,
         *,
-        area: str,
+        area: str | None = None,
         category: str,
         title: str,
         description: str = "",
@@ -213,9 +221,14 @@ class IssueService(Service):
         requester_phone: str | None = None,
         payload: dict[str, Any] | None = None,
         at: dt.datetime | None = None,
+        address: str | None = None,
+        lat: float | None = None,
+        lon: float | None = None,
     ) -> Issue:
         """Take in a new case; returns it (requester phone masked). ``at`` (aware) backdates
-        the report, e.g. a hotline record typed in later."""
+        the report, e.g. a hotline record typed in later. Without ``area``, a point (``lat``,
+        ``lon``, WGS-84) finds it: the deepest area whose polygon holds the point. The case
+        is due for registering from the moment of report (the SLA's register hours)."""
         cat = self.platform.categories.get(category)
         if cat is None:
             raise ValidationError("category", f"unknown category {category}; see `gridgov issue categories`")
@@ -225,6 +238,8 @@ class IssueService(Service):
             # Records accept masked values so masked views can exist; storing one would
             # lose the real number for good.
             raise ValidationError("requester_phone", "is masked; give the full number")
+        if area is None:
+            area = self._area_of_point(lat, lon)
         area_row = self.platform.areas.require_exists(area, "area")
         actor.require("issue.report", area_row.path, what=f"area {area}")
         handling = self.handling_area_for(area)
@@ -243,7 +258,12 @@ class IssueService(Service):
             requester_name=requester_name,
             requester_phone=requester_phone,
             reported_at=now,
+            register_due=self.platform.sla.stage_deadline(cat, priority or cat.default_priority, "register", now,
+                                                          self.platform.zone),
             payload=payload or {},
+            address=address,
+            lat=lat,
+            lon=lon,
         )
         self._veto(actor, issue, "report", {})
         changes = {k: v for k, v in attrs.asdict(issue, recurse=False).items() if k not in ("id", "status", "version")}
@@ -259,6 +279,64 @@ class IssueService(Service):
             self.platform.hooks.call("issue_created", wrap=self.platform.plugin_savepoint,
                                      platform=self.platform, actor=actor, issue=issue)
         return self.mask(issue)
+
+    def _area_of_point(self, lat: float | None, lon: float | None) -> str:
+        if lat is None or lon is None:
+            raise ValidationError("area", "is required (or give lat and lon, and the area is found from the point)")
+        found = self.platform.areas.locate(lat, lon)
+        if found is None:
+            raise ValidationError("lat", f"no area of this deployment holds the point {lat}, {lon}")
+        return found.code
+
+    # -- duplicates and attachments -------------------------------------------------------
+
+    def duplicates(self, actor: Actor, issue_id: int) -> builtins.list[Issue]:
+        """The cases merged into this one (their requesters must be answered too)."""
+        self._readable(actor, issue_id)
+        rows = self.store.select("issue", order_by="id", merged_into=issue_id)
+        return [self.mask(i) for i in (from_dict(Issue, r) for r in rows) if self.can_read(actor, i)]
+
+    def attach(self, actor: Actor, issue_id: int, *, name: str, content_type: str, data: bytes) -> dict[str, Any]:
+        """Attach a photo or a file to a case (at intake, or with a handler's result): the
+        store keeps it, up to :data:`MAX_ATTACHMENT_BYTES`; it is listed in the timeline at
+        the step it came with. Needs ``issue.attach`` over the case's place, or the case
+        assigned to the actor."""
+        problem = control_problem(name) if isinstance(name, str) else "must be text"
+        if not isinstance(name, str) or not name.strip() or problem or "/" in name or "\\" in name or len(name) > 200:
+            raise ValidationError("name", problem or "must be a file name (no folders), at most 200 characters")
+        if not _CONTENT_TYPE.fullmatch(content_type or ""):
+            raise ValidationError("content_type", f"{content_type!r} is not a media type such as image/jpeg")
+        if not isinstance(data, bytes | bytearray) or not data:
+            raise ValidationError("data", "is empty")
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise ValidationError("data", f"is {len(data):,} bytes; at most {MAX_ATTACHMENT_BYTES:,}")
+        with self.store.write():
+            issue = self._readable(actor, issue_id)
+            assigned = actor.login == issue.assignee_member or (
+                issue.assignee_org is not None and issue.assignee_org in actor.orgs_for("issue.attach"))
+            if not (actor.covers("issue.attach", issue.area_path) or assigned):
+                raise AccessDenied(actor.denial("issue.attach", f"issue {issue_id}"))
+            row = {"issue_id": issue_id, "seq": issue.version, "name": name.strip(), "content_type": content_type,
+                   "size": len(data), "sha256": hashlib.sha256(data).hexdigest(), "data": bytes(data),
+                   "at": self.platform.now(), "actor": actor.login}
+            row["id"] = self.store.insert("attachment", row)
+        return {k: v for k, v in row.items() if k != "data"}
+
+    def attachments(self, actor: Actor, issue_id: int) -> builtins.list[dict[str, Any]]:
+        """The case's attachments (without their bytes), oldest first."""
+        self._readable(actor, issue_id)
+        rows = self.store.sql.execute(
+            "SELECT id, issue_id, seq, name, content_type, size, sha256, at, actor FROM attachment "
+            "WHERE issue_id = ? ORDER BY id", [issue_id])
+        names = ["id", "issue_id", "seq", "name", "content_type", "size", "sha256", "at", "actor"]
+        return [dict(zip(names, r, strict=True)) for r in rows]
+
+    def attachment_data(self, actor: Actor, issue_id: int, attachment_id: int) -> bytes:
+        self._readable(actor, issue_id)
+        row = self.store.find("attachment", attachment_id)
+        if row is None or row["issue_id"] != issue_id:
+            raise NotFound("attachment", attachment_id)
+        return bytes(row["data"])
 
     # -- acting -------------------------------------------------------------------------
 

@@ -16,9 +16,10 @@ from typing import Any
 import sqlite_utils
 import sqlite_utils.db
 
-SQLITE_TYPES = {"text": str, "int": int, "float": float, "json": str, "date": str, "datetime": str, "bool": int}
+SQLITE_TYPES = {"text": str, "int": int, "float": float, "json": str, "date": str, "datetime": str, "bool": int,
+                "blob": bytes}
 PG_TYPES = {"text": 'TEXT COLLATE "C"', "int": "BIGINT", "float": "DOUBLE PRECISION", "json": "JSONB",
-            "date": "DATE", "datetime": "TIMESTAMPTZ", "bool": "SMALLINT"}
+            "date": "DATE", "datetime": "TIMESTAMPTZ", "bool": "SMALLINT", "blob": "BYTEA"}
 ForeignKey = tuple[str, str, str]
 
 _APPEND_ONLY_MESSAGE = "is append-only: rows cannot be changed or removed"
@@ -42,7 +43,7 @@ class SqliteSchema:
             keys = [pk] if isinstance(pk, str) else list(pk)
             parts = []
             for column, kind in columns.items():
-                sql_type = {str: "TEXT", int: "INTEGER", float: "REAL"}[SQLITE_TYPES[kind]]
+                sql_type = {str: "TEXT", int: "INTEGER", float: "REAL", bytes: "BLOB"}[SQLITE_TYPES[kind]]
                 extra = " NOT NULL" if column in set(not_null) else ""
                 if defaults and column in defaults:
                     extra += f" DEFAULT {defaults[column]!r}"
@@ -57,8 +58,9 @@ class SqliteSchema:
             defaults=dict(defaults or {}),
         )
 
-    def add_column(self, table: str, column: str, kind: str) -> None:
-        self._table(table).add_column(column, SQLITE_TYPES[kind])
+    def add_column(self, table: str, column: str, kind: str, *, default: Any = None) -> None:
+        """A new column; with ``default`` it is NOT NULL and existing rows take the default."""
+        self._table(table).add_column(column, SQLITE_TYPES[kind], not_null_default=default)
 
     def create_index(self, table: str, columns: Sequence[str], *, unique: bool = False, name: str | None = None,
                      where: str | None = None) -> None:
@@ -123,8 +125,9 @@ class PostgresSchema:
             parts.append(f'FOREIGN KEY ("{column}") REFERENCES "{other}" ("{other_column}") DEFERRABLE INITIALLY IMMEDIATE')
         self._run(f'CREATE TABLE "{name}" ({", ".join(parts)})')
 
-    def add_column(self, table: str, column: str, kind: str) -> None:
-        self._run(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {PG_TYPES[kind]}')
+    def add_column(self, table: str, column: str, kind: str, *, default: Any = None) -> None:
+        extra = f" NOT NULL DEFAULT {default!r}" if default is not None else ""
+        self._run(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {PG_TYPES[kind]}{extra}')
         if hasattr(self._engine, "forget_columns"):
             self._engine.forget_columns()
 

@@ -23,7 +23,8 @@ ISSUE_COLUMNS = (
     "status", "assignee_org", "assignee_member", "reported_at", "registered_at",
     "dispatched_at", "accepted_at", "resolved_at", "closed_at", "response_due", "resolve_due",
     "rating", "merged_into", "rework_count", "return_count", "escalation_count", "urge_count",
-    "version", "payload", "is_open", "due_at",
+    "version", "payload", "is_open", "due_at", "register_due", "dispatch_due", "callback_count", "address",
+    "lat", "lon",
 )  # fmt: skip
 EVENT_COLUMNS = (
     "issue_id", "seq", "at", "actor", "action", "from_status", "to_status", "level", "note",

@@ -79,6 +79,8 @@ def _plain(value: Any) -> Any:
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, memoryview):
+        return value.tobytes()
     return value
 
 

@@ -310,3 +310,23 @@ def m007_api_keys(schema: Schema) -> None:
         not_null={"token"},
     )  # fmt: skip
     schema.create_index("service_request", ["token"], unique=True)
+
+
+@migration
+def m008_stage_deadlines_places_attachments(schema: Schema) -> None:
+    """Deadlines from the moment of report (registering, dispatching), where a case is
+    (an address, a point), call-backs counted, and files attached to a case."""
+    for column in ("register_due", "dispatch_due"):
+        schema.add_column("issue", column, "datetime")
+    schema.add_column("issue", "callback_count", "int", default=0)
+    schema.add_column("issue", "address", "text")
+    schema.add_column("issue", "lat", "float")
+    schema.add_column("issue", "lon", "float")
+    schema.create_table(
+        "attachment",
+        {"id": "int", "issue_id": "int", "seq": "int", "name": "text", "content_type": "text", "size": "int",
+         "sha256": "text", "data": "blob", "at": "datetime", "actor": "text"},
+        pk="id", foreign_keys=[("issue_id", "issue", "id")],
+        not_null={"issue_id", "seq", "name", "content_type", "size", "sha256", "data", "at", "actor"},
+    )
+    schema.create_index("attachment", ["issue_id", "id"])

@@ -36,12 +36,13 @@ CORE_TABLES = {
     "issue": "id",
     "issue_event": "id",
     "plugin_failure": "id",
+    "attachment": "id",
     "api_key": "id",
     "service_request": "issue_id",
 }
 
 AUTO_KEYS = frozenset({"role_assignment", "pairing", "dual_registration", "access_log", "issue", "issue_event",
-                       "plugin_failure", "api_key"})
+                       "plugin_failure", "attachment", "api_key"})
 """Core tables whose integer key the database assigns."""
 
 
