@@ -1,5 +1,6 @@
 # Two commands matter: `make run` (the terminal UI on a demo database) and `make test`.
-# Both create .venv with an editable install on first use.
+# Both create .venv with an editable install on first use. The demo simulates the year up
+# to the moment it is loaded; `make demo` loads it again (a new demo.db) to bring it up to today.
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -20,7 +21,8 @@ $(BIN)/gridgov: pyproject.toml
 $(DEMO_DB): | $(BIN)/gridgov
 	$(BIN)/gridgov --db $(DEMO_DB) demo --scale $(DEMO_SCALE)
 
-demo: $(DEMO_DB)
+demo: | $(BIN)/gridgov
+	$(BIN)/gridgov --db $(DEMO_DB) demo --scale $(DEMO_SCALE) --reset
 
 run: $(BIN)/gridgov $(DEMO_DB)
 	$(BIN)/gridgov --db $(DEMO_DB) tui --as $(LOGIN)

@@ -274,7 +274,7 @@ def open_platform(path: Path, *, plugins: bool = True):
 def demo_database(scale: str, issues: int, *, plugins: bool = True, seed: int = SEED,
                   log: Callable[[str], None] | None = None) -> Path:
     """The cached demo database of ``scale`` with ``issues`` cases, built if missing."""
-    from gridgov.core.demo import load_demo
+    from gridgov.core.demo import DEMO_END, load_demo
 
     DATA.mkdir(parents=True, exist_ok=True)
     name = f"{scale}-{issues}-{seed}{'' if plugins else '-core'}.db"
@@ -295,7 +295,8 @@ def demo_database(scale: str, issues: int, *, plugins: bool = True, seed: int = 
                 last[0] = now
                 log(f"{name}: {stage} {n}/{total} ({now - started:.0f} s)")
 
-        load_demo(platform, scale, seed=seed, issues=issues, progress=progress)
+        # A fixed end: the queue and report benchmarks set their clocks from DEMO_END.
+        load_demo(platform, scale, seed=seed, issues=issues, until=DEMO_END, progress=progress)
     finally:
         platform.close()
     with sqlite3.connect(path) as conn:

@@ -5,7 +5,11 @@ Three scales (:data:`~gridgov.core.demo_scales.SCALES`): ``small`` loads in seco
 first (:mod:`.demo_directory`, the areas' polygons by :mod:`.demo_geometry`), then a year of
 cases simulated with the workflow's own functions (:mod:`.demo_issues`) and written through
 the store's bulk paths, then each plugin adds its records through the ``load_demo_data``
-hook. The same seed gives the same database.
+hook.
+
+The simulated year ends when the demo is loaded, so its figures of the last 30 days and
+its queue are today's; ``until`` (``gridgov demo --until DAY``) fixes the end instead, and
+the same seed and end give the same database in any process.
 """
 
 from __future__ import annotations
@@ -20,11 +24,11 @@ from typing import Any
 import attrs
 
 from .demo_directory import World, build_directory
-from .demo_issues import Setup, daily_counts, plan_chunks, simulate_all
-from .demo_scales import DEMO_DAYS, DEMO_END, SCALES, Scale
+from .demo_issues import Setup, daily_counts, open_hours, plan_chunks, simulate_all
+from .demo_scales import CLOSING_TIME, DEMO_DAYS, DEMO_END, SCALES, Scale
 from .errors import ValidationError
 
-__all__ = ["DEFAULT_SEED", "DEMO_END", "SCALES", "DemoLogin", "DemoSummary", "demo_logins", "load_demo"]
+__all__ = ["DEFAULT_SEED", "DEMO_END", "SCALES", "DemoLogin", "DemoSummary", "demo_end", "demo_logins", "load_demo"]
 
 DEFAULT_SEED = 20261031
 Progress = Callable[[str, int, int], None]
@@ -45,6 +49,8 @@ class DemoLogin:
 class DemoSummary:
     scale: str
     seed: int
+    start: dt.datetime
+    end: dt.datetime
     counts: dict[str, int]
     logins: tuple[DemoLogin, ...]
     seconds: float
@@ -55,38 +61,61 @@ def _quiet(_stage: str, _done: int, _total: int) -> None:
     return None
 
 
+def demo_end(platform, until: dt.date | dt.datetime | None = None) -> dt.datetime:
+    """The end of the simulated period: now (to the minute), the end of the working day
+    (18:00 in the deployment's zone) of the day ``until`` names, or ``until`` itself when
+    it is an aware instant."""
+    if until is None:
+        end = platform.now()
+    elif isinstance(until, dt.datetime):
+        if until.tzinfo is None or until.utcoffset() is None:
+            raise ValidationError("until", "needs a time zone (or give a day)")
+        end = until
+    elif isinstance(until, dt.date):
+        end = platform.time.at(until, CLOSING_TIME)
+    else:
+        raise ValidationError("until", f"{until!r} is neither a day nor an instant")
+    return end.astimezone(dt.UTC).replace(second=0, microsecond=0)
+
+
 def load_demo(
     platform,
     scale: str = "small",
     *,
     seed: int = DEFAULT_SEED,
     issues: int | None = None,
+    until: dt.date | dt.datetime | None = None,
     progress: Progress | None = None,
     processes: int | None = None,
     chunk_size: int = 10_000,
 ) -> DemoSummary:
     """Load the demo deployment ``scale`` into an empty platform.
 
-    ``issues`` overrides the scale's number of cases (benchmarks build 10k/100k/1M
-    databases on one tree this way); ``processes`` > 1 simulates chunks in worker
-    processes (the default uses two for large loads when two cores are there).
+    The simulated year ends now, or as :func:`demo_end` reads ``until`` (benchmarks and
+    tests pass a fixed day, so the database is the same from run to run). ``issues``
+    overrides the scale's number of cases (benchmarks build 10k/100k/1M databases on one
+    tree this way); ``processes`` > 1 simulates chunks in worker processes (the default
+    uses two for large loads when two cores are there).
     """
     spec = _scale(scale, issues)
+    end = demo_end(platform, until)
+    start = end - dt.timedelta(days=DEMO_DAYS)
     if platform._store.count("area") or platform._store.count("issue"):
         raise ValidationError("database", "is not empty; load the demo into a new database (gridgov demo --reset)")
     progress = progress or _quiet
     started = time.perf_counter()
-    world = build_directory(platform, spec, random.Random(seed), progress, places=random.Random(seed + 11))
+    world = build_directory(platform, spec, random.Random(seed), progress, places=random.Random(seed + 11),
+                            start_day=platform.time.day_of(start))
     if processes is None:
         processes = min(2, os.cpu_count() or 1) if spec.issues >= 50_000 else 1
-    _load_issues(platform, world, spec, seed, progress, processes, chunk_size)
+    _load_issues(platform, world, spec, seed, end, progress, processes, chunk_size)
     failures_before = len(platform.hooks.failures)
-    # Plugins write their demo records at the end of the simulated year, so the same
-    # seed gives the same database whatever the wall clock says.
+    # Plugins write their demo records as of the end of the period (their "now"), so
+    # one seed and one end give the same database whatever the wall clock says.
     clock = platform._clock
-    platform.set_clock(lambda: DEMO_END)
-    platform._store.set_setting("demo_period", {"start": (DEMO_END - dt.timedelta(days=DEMO_DAYS)).isoformat(),
-                                               "end": DEMO_END.isoformat()})
+    platform.set_clock(lambda: end)
+    platform._store.set_setting("demo_period", {"start": platform.time.local(start).isoformat(),
+                                               "end": platform.time.local(end).isoformat()})
     try:
         platform.hooks.call("load_demo_data", platform=platform, scale=scale, rng=random.Random(seed + 1),
                             progress=progress)
@@ -95,12 +124,12 @@ def load_demo(
     failures = tuple(str(f) for f in platform.hooks.failures[failures_before:])
     logins = _pick_logins(platform, world)
     platform._store.set_setting("demo", {
-        "scale": scale, "seed": seed, "issues": spec.issues, "end": DEMO_END.isoformat(),
+        "scale": scale, "seed": seed, "issues": spec.issues, "end": platform.time.local(end).isoformat(),
         "logins": [attrs.asdict(login) for login in logins],
     })
     counts = {table: platform._store.count(table) for table in
               ("area", "organisation", "member", "role_assignment", "pairing", "dual_registration", "issue", "issue_event")}
-    return DemoSummary(scale=scale, seed=seed, counts=counts, logins=logins,
+    return DemoSummary(scale=scale, seed=seed, start=start, end=end, counts=counts, logins=logins,
                        seconds=round(time.perf_counter() - started, 2), plugin_failures=failures)
 
 
@@ -115,14 +144,16 @@ def _scale(name: str, issues: int | None) -> Scale:
     return spec
 
 
-def _load_issues(platform, world: World, spec: Scale, seed: int, progress: Progress, processes: int,
-                 chunk_size: int) -> None:
+def _load_issues(platform, world: World, spec: Scale, seed: int, end: dt.datetime, progress: Progress,
+                 processes: int, chunk_size: int) -> None:
     total = spec.issues
     if total == 0:
         return
-    chunks = plan_chunks(daily_counts(total, random.Random(seed + 7)), chunk_size)
-    setup = Setup(world=world, categories=dict(platform.categories), sla=platform.sla, seed=seed,
-                  tail=min(max(16, total // 200), total), total=total, zone=platform.time.name)
+    zone = platform.time.name
+    counts = daily_counts(total, random.Random(seed + 7), end, zone)
+    chunks = plan_chunks(counts, chunk_size)
+    setup = Setup(world=world, categories=dict(platform.categories), sla=platform.sla, seed=seed, end=end,
+                  open_hours=open_hours(counts, end, zone, max(30, total // 150)), zone=zone)
     store = platform._store
     done = 0
     progress("issues", 0, total)

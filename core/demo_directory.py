@@ -51,7 +51,6 @@ DEMO_LOGINS = (
     "demo_leader", "demo_worker", "demo_building_head", "demo_first_secretary", "demo_handler",
     "demo_property_handler", "demo_police_handler",
 )  # fmt: skip
-START_DAY = (DEMO_END - dt.timedelta(days=DEMO_DAYS)).date()
 
 
 @attrs.frozen(kw_only=True)
@@ -104,9 +103,12 @@ class DirectoryBuilder:
     """Builds and writes the directory of one demo deployment."""
 
     def __init__(self, platform, scale: Scale, rng: random.Random, progress: Progress,
-                 places: random.Random | None = None) -> None:
+                 places: random.Random | None = None, *, start_day: dt.date | None = None) -> None:
         self.platform = platform
         self.scale = scale
+        # Posts and pairings began before the simulated period, registrations inside it
+        # (default: the fixed period benchmarks use).
+        self.start_day = start_day or (DEMO_END - dt.timedelta(days=DEMO_DAYS)).date()
         self.rng = rng
         # Polygons draw from their own generator, so they shift no other record's draws.
         self.places = places or random.Random(f"{scale.name} places")
@@ -148,7 +150,7 @@ class DirectoryBuilder:
         return login
 
     def _post(self, login: str, post: str, *, area: str | None = None, org: str | None = None, duties: str = "") -> None:
-        starts = START_DAY - dt.timedelta(days=self.rng.randrange(30, 900))
+        starts = self.start_day - dt.timedelta(days=self.rng.randrange(30, 900))
         self.assignments.append(RoleAssignment(login=login, post=post, area_code=area, org_code=org,
                                                starts=starts, duties=duties))
 
@@ -156,7 +158,7 @@ class DirectoryBuilder:
               household: str | None = None, voluntary: bool = False) -> None:
         self.pairings.append(Pairing(
             kind=kind, org_code=org, member_login=member, area_code=area, household=household,
-            starts=START_DAY - dt.timedelta(days=self.rng.randrange(0, 400)), voluntary=voluntary,
+            starts=self.start_day - dt.timedelta(days=self.rng.randrange(0, 400)), voluntary=voluntary,
             commitments=vocab.commitment_text(self.rng),
         ))
 
@@ -402,7 +404,7 @@ class DirectoryBuilder:
             others = [c for c in self.communities if c != paired]
             if others:
                 self.dual.append(DualRegistration(login=login, paired_community=paired, home_community=rng.choice(others),
-                                                  registered_on=START_DAY + dt.timedelta(days=rng.randrange(DEMO_DAYS))))
+                                                  registered_on=self.start_day + dt.timedelta(days=rng.randrange(DEMO_DAYS))))
         households = [f"{b}-{rng.randint(1, 18):02d}{rng.randint(1, 6):02d}" for b in rng.sample(self.all_buildings(), s.households)]
         for _ in range(s.household_members):
             household = rng.choice(households)
@@ -470,10 +472,11 @@ def spot(rng: random.Random) -> str:
 
 
 def build_directory(platform, scale: Scale, rng: random.Random, progress: Progress,
-                    places: random.Random | None = None) -> World:
+                    places: random.Random | None = None, *, start_day: dt.date | None = None) -> World:
     """Generate and write the directory; returns the world the issues are simulated in.
-    ``places`` draws the areas' polygons (default: seeded by the scale's name)."""
-    builder = DirectoryBuilder(platform, scale, rng, progress, places)
+    ``places`` draws the areas' polygons (default: seeded by the scale's name);
+    ``start_day`` is the first day of the simulated period."""
+    builder = DirectoryBuilder(platform, scale, rng, progress, places, start_day=start_day)
     builder.build_tree()
     builder.build_orgs()
     builder.build_people()

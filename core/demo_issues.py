@@ -1,4 +1,5 @@
-"""A year of cases, simulated with the live path's own pure functions.
+"""A year of cases up to the end of the demo period, simulated with the live path's own
+pure functions.
 
 Each case's life is a sequence of workflow steps, each turned into an event by
 :func:`~gridgov.core.workflow.make_event` and applied by
@@ -8,6 +9,11 @@ the same functions :class:`~gridgov.core.services.issues.IssueService` uses, so
 replaying any demo case gives its stored row. The year is cut into chunks of whole days,
 each with its own seeded generator and a known first id, so chunks can be simulated in
 worker processes and the database is the same whichever way they ran.
+
+The period ends when the demo is loaded, so what it leaves open is today's queue: cases
+reported in the last days and weeks, each left in a state it plausibly still waits in for
+its category's deadlines (a fresh report, a dispatched case near its response deadline, a
+case in progress some of which are late), never a case forgotten for months.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from zoneinfo import ZoneInfo
 import attrs
 
 from .demo_directory import Unit, World, spot
-from .demo_scales import DEMO_DAYS, DEMO_END
+from .demo_scales import DEMO_DAYS
 from .demo_vocabulary import ISSUE_TEMPLATES, issue_text, phone, requester_name
 from .models import Issue
 from .registry import Category
@@ -47,7 +53,14 @@ _RESOLVE_NOTES = ("已安排人员到现场处置完毕", "已修复，现场恢
 _REWORK_NOTES = ("现场核查未整改到位，请返工", "诉求人反映问题仍然存在", "整改不彻底，请继续处置")
 _URGE_NOTES = ("已超期，请尽快处置并反馈", "督办：请于今日内办结", "超期未办结，请说明原因并加快办理")
 _REOPEN_NOTES = ("诉求人对处理结果不满意，重新办理", "回访不满意，问题未实际解决")
-_OPEN_STOPS = ("reported", "registered", "dispatched", "returned", "in_progress", "resolved", "verified", "reopened")
+# The states recent cases are left in and their shares of the open queue, the states a
+# case leaves soonest first.
+OPEN_SHARES = (("reported", 0.07), ("registered", 0.07), ("dispatched", 0.12), ("returned", 0.05),
+               ("verified", 0.07), ("resolved", 0.12), ("in_progress", 0.40), ("reopened", 0.10))
+OPEN_WINDOW = dt.timedelta(days=21)
+MOST_LATE = 21 * 24.0
+"""Hours a late step comes after its deadline at most (before the day's slack)."""
+"""Only cases reported this recently are ever left open on purpose."""
 
 
 @attrs.frozen(kw_only=True)
@@ -69,26 +82,41 @@ class Setup:
     categories: dict[str, Category]
     sla: SlaBook
     seed: int
-    end: dt.datetime = DEMO_END
-    tail: int = 0
-    total: int = 0
+    end: dt.datetime
+    open_hours: float = 0.0
     zone: str = DEFAULT_ZONE
 
 
-def daily_counts(total: int, rng: random.Random, end: dt.datetime = DEMO_END) -> list[tuple[str, int]]:
-    """``total`` cases over the year's days: fewer at weekends, more in the rainy season."""
-    first = end.date() - dt.timedelta(days=DEMO_DAYS - 1)
+def daily_counts(total: int, rng: random.Random, end: dt.datetime, zone: str = DEFAULT_ZONE) -> list[tuple[str, int]]:
+    """``total`` cases over the period's days: fewer at weekends, more in the rainy season,
+    and on the last day only the share of a day's cases reported before ``end``."""
+    local_end = end.astimezone(ZoneInfo(zone))
+    first = local_end.date() - dt.timedelta(days=DEMO_DAYS - 1)
     days = [first + dt.timedelta(days=i) for i in range(DEMO_DAYS)]
     weights = []
     for day in days:
         w = 1.15 if day.weekday() < 5 else 0.7
         w *= 1.15 if day.month in (6, 7, 8, 9) else 1.0
         weights.append(w * rng.uniform(0.85, 1.15))
+    weights[-1] *= sum(_hour_weights(local_end.hour * 60 + local_end.minute)) / sum(_HOUR_WEIGHTS)
     scale = total / sum(weights)
     counts = [int(w * scale) for w in weights]
-    for i in rng.sample(range(len(days)), total - sum(counts)):
+    for i in rng.sample(range(len(days) - 1), total - sum(counts)):  # whole days take the rest
         counts[i] += 1
     return [(d.isoformat(), n) for d, n in zip(days, counts, strict=True)]
+
+
+def _hour_weights(minutes: int) -> list[float]:
+    """Each hour's weight of a day's reports, counting only the ``minutes`` after midnight."""
+    return [w * min(1.0, max(0.0, (minutes - h * 60) / 60)) for h, w in enumerate(_HOUR_WEIGHTS)]
+
+
+def open_hours(counts: list[tuple[str, int]], end: dt.datetime, zone: str, wanted: int) -> float:
+    """How many hours' worth of recent reports to leave open, so that about ``wanted``
+    cases are: ``wanted`` over the recent cases per hour (see :meth:`Simulator.open_stop`)."""
+    since = (end.astimezone(ZoneInfo(zone)) - OPEN_WINDOW).date().isoformat()
+    recent = sum(n for day, n in counts if day >= since)
+    return wanted / (recent / (OPEN_WINDOW.total_seconds() / 3600)) if recent else 0.0
 
 
 def plan_chunks(counts: list[tuple[str, int]], size: int) -> list[Chunk]:
@@ -124,6 +152,7 @@ class Simulator:
         self.closed_at: dict[int, dt.datetime | None] = {}
         self.previous: tuple[Issue | None, Unit | None] = (None, None)
         self.zone = ZoneInfo(setup.zone)
+        self.left_open = dict.fromkeys((state for state, _ in OPEN_SHARES), 0)
 
     # -- who acts -----------------------------------------------------------------------
 
@@ -151,30 +180,54 @@ class Simulator:
 
     def run(self) -> Chunk:
         issue_id = self.chunk.first_id
-        tail_start = self.s.total - self.s.total // 10 + 1
-        stride = max(1, (self.s.total // 10) // max(self.s.tail, 1))
+        end = self.s.end
         for day, n in self.chunk.days:
-            start = dt.datetime.fromisoformat(day).replace(tzinfo=self.zone)
-            times = sorted(
-                start + dt.timedelta(hours=h, minutes=self.rng.randrange(60))
-                for h in self.rng.choices(_HOURS, weights=_HOUR_WEIGHTS, k=n)
-            )
-            for at in times:
-                stop = None
-                if issue_id >= tail_start and (issue_id - tail_start) % stride == 0:
-                    stop = _OPEN_STOPS[(issue_id - tail_start) // stride % len(_OPEN_STOPS)]
-                if at <= self.s.end:
-                    self.case(issue_id, at, stop)
-                else:
-                    self.case(issue_id, self.s.end - dt.timedelta(minutes=self.rng.randrange(1, 600)), stop)
+            for at in self.day_times(day, n):
+                self.case(issue_id, at, recent=end - at <= OPEN_WINDOW)
                 issue_id += 1
         return self.chunk
 
-    def case(self, issue_id: int, at: dt.datetime, stop: str | None) -> None:
+    def day_times(self, day: str, n: int) -> list[dt.datetime]:
+        """When the ``n`` cases of ``day`` are reported (local time, sorted), none after the
+        period's end."""
+        start = dt.datetime.fromisoformat(day).replace(tzinfo=self.zone)
+        minutes = int((self.s.end - start).total_seconds() // 60)
+        weights = _hour_weights(minutes) if minutes < 24 * 60 else _HOUR_WEIGHTS
+        if not any(weights):
+            return [self.s.end - dt.timedelta(minutes=1)] * n
+        hours = self.rng.choices(_HOURS, weights=weights, k=n)
+        return sorted(start + dt.timedelta(hours=h, minutes=self.rng.randrange(min(60, minutes - h * 60)))
+                      for h in hours)
+
+    def open_stop(self, cat: Category, priority: str, at: dt.datetime) -> str | None:
+        """The state a recent case is left in, or None for a case that runs its course.
+
+        A state is open to cases reported at most as long ago as a case plausibly waits
+        in it, given its category's deadlines (a report waits a weekend at most; a case in
+        progress may be somewhat late). Each state takes its share of the open queue
+        spread over that window, so the young states are as full as the long ones; a
+        state with no case yet counts four times, so a small demo has a case in each."""
+        rule = self.s.sla.rule_for(cat, priority)
+        age = (self.s.end - at).total_seconds() / 3600
+        longest = {
+            "reported": 40, "registered": 48, "dispatched": rule.response_hours * 1.5 + 12, "returned": 40,
+            "verified": 60, "resolved": 72, "in_progress": rule.resolve_hours * 1.2 + 6,
+            "reopened": rule.resolve_hours * 1.5 + 120,
+        }  # fmt: skip
+        draw = self.rng.random()
+        for state, share in OPEN_SHARES:
+            if age <= longest[state]:
+                draw -= self.s.open_hours * share / longest[state] * (1 if self.left_open[state] else 4)
+                if draw < 0:
+                    self.left_open[state] += 1
+                    return state
+        return None
+
+    def case(self, issue_id: int, at: dt.datetime, recent: bool = False) -> None:
         rng, w = self.rng, self.w
         master, master_unit = self.previous
         ended = self.closed_at.get(master.id) if master else None
-        if master and stop is None and rng.random() < 0.02 and (ended is None or ended > at + dt.timedelta(hours=4)):
+        if master and rng.random() < 0.02 and (ended is None or ended > at + dt.timedelta(hours=4)):
             unit = master_unit
             category, area, title, description = master.category, master.area_code, master.title, master.description
         else:
@@ -199,6 +252,7 @@ class Simulator:
             reporter=reporter, requester_name=requester_name(rng) if with_requester else None,
             requester_phone=phone(rng) if with_requester else None, reported_at=at,
         )
+        stop = self.open_stop(cat, priority, at) if recent else None
         life = Life(self, issue_id, issue, unit, cat, stop)
         life.duplicate_of = master.id if master else None
         life.live()
@@ -222,11 +276,11 @@ def _pick(cum: list[float], rng: random.Random) -> int:
 
 
 class Stop(Exception):
-    """The simulated year ended (or the case reached the state it should be left in)."""
+    """The simulated period ended (or the case reached the state it should be left in)."""
 
 
 class Life:
-    """The steps of one case, from report to its state at the end of the year."""
+    """The steps of one case, from report to its state at the end of the period."""
 
     def __init__(self, sim: Simulator, issue_id: int, issue: Issue, unit: Unit, cat: Category, stop: str | None) -> None:
         self.sim, self.rng, self.id, self.unit, self.cat, self.stop = sim, sim.rng, issue_id, unit, cat, stop
@@ -321,8 +375,8 @@ class Life:
         window = max((due - start).total_seconds() / 3600, 0.2)
         if self.rng.random() < on_time_share:
             hours = window * self.rng.uniform(0.05, latest)
-        else:
-            hours = window * self.rng.uniform(1.05, 2.5) + self.rng.uniform(1, 24)
+        else:  # late, by at most three weeks however long the deadline
+            hours = window + min(window * self.rng.uniform(0.05, 1.5), MOST_LATE) + self.rng.uniform(1, 24)
         return max(hours - (self.t - start).total_seconds() / 3600, 0.05)
 
     def urge_if_late(self, due: dt.datetime, hours: float) -> float:

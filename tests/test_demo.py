@@ -186,3 +186,26 @@ def test_district_demo_follows_suyu(gridgov_make_platform):
     assert platform.pairings.count(kind="member_household") == 362
     handling = {r[0] for r in platform._store.sql.execute("SELECT DISTINCT level FROM issue").fetchall()}
     assert "compound" in handling and "grid" not in handling
+
+
+def test_demo_command_until_fixes_the_end_of_the_period(tmp_path):
+    from click.testing import CliRunner
+    from gridgov.core import Platform
+    from gridgov.core.cli import cli, commands  # noqa: F401
+    from gridgov.core.testing import local_time
+
+    db = tmp_path / "until.db"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", str(db), "demo", "--issues", "60", "--until", "2026-12-01"],
+                           catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "2025-12-01 18:00 – 2026-12-01 18:00" in result.output
+    with Platform(db) as platform:
+        assert platform.demo_period()[1] == local_time(2026, 12, 1, 18, 0)
+    at = runner.invoke(cli, ["--db", str(tmp_path / "at.db"), "demo", "--issues", "30", "--until", "2026-12-01T09:30"])
+    assert at.exit_code == 0, at.output
+    with Platform(tmp_path / "at.db") as platform:
+        assert platform.demo_period()[1] == local_time(2026, 12, 1, 9, 30)
+    bad = runner.invoke(cli, ["--db", str(tmp_path / "bad.db"), "demo", "--until", "2026-13-01"])
+    assert bad.exit_code != 0 and "until" in bad.output and len(bad.output.strip().splitlines()) == 1
+    assert not (tmp_path / "bad.db").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import click
 
 from ..demo import DEFAULT_SEED, SCALES, load_demo
+from ..errors import ValidationError
 from ..platform import default_db_path
 from . import cli
 from .context import AppContext, pass_app
@@ -54,6 +56,21 @@ def _database_files(path: Path) -> list[Path]:
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
 
+def parse_until(value: str | None) -> dt.date | dt.datetime | None:
+    """``--until``: a day (``2026-12-01``) or a local wall-clock time (``2026-12-01T09:30``)."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValidationError("until", f"{value!r} is neither a day (YYYY-MM-DD) nor a time (YYYY-MM-DDTHH:MM)") from None
+    return moment
+
+
 @cli.command("demo")
 @click.option("--scale", type=click.Choice(list(SCALES)), default="small", show_default=True,
               help="small: seconds; district: Suyu's figures; longgang: Longgang's (takes minutes).")
@@ -61,12 +78,17 @@ def _database_files(path: Path) -> list[Path]:
               help="Random seed; the same seed gives the same database.")
 @click.option("--issues", type=click.IntRange(min=0), default=None,
               help="Number of cases instead of the scale's year (benchmarks use this).")
+@click.option("--until", "until_text", metavar="DAY",
+              help="End the simulated year on this day (18:00 local time) or at YYYY-MM-DDTHH:MM "
+                   "instead of now: the same seed and day give the same database.")
 @click.option("--reset", is_flag=True, help="Delete the database file first and load into a new one.")
 @pass_app
 @reports_errors
-def demo(app: AppContext, scale: str, seed: int, issues: int | None, reset: bool) -> None:
-    """Load a demo deployment: area tree, organisations, members, posts, pairings and a
-    year of cases in every state; prints the logins to try it with, one per post."""
+def demo(app: AppContext, scale: str, seed: int, issues: int | None, until_text: str | None, reset: bool) -> None:
+    """Load a demo deployment: area tree, organisations, members, posts, pairings and the
+    year of cases up to now in every state; prints the logins to try it with, one per post.
+    The database must be new: --reset replaces an existing one."""
+    until = parse_until(until_text)
     path = Path(app.db_path) if app.db_path else default_db_path()
     if reset:
         app.close()
@@ -75,12 +97,15 @@ def demo(app: AppContext, scale: str, seed: int, issues: int | None, reset: bool
     platform = app.platform
     bar = ProgressBar()
     try:
-        summary = load_demo(platform, scale, seed=seed, issues=issues, progress=bar)
+        if isinstance(until, dt.datetime):
+            until = platform.time.read(until, "until")
+        summary = load_demo(platform, scale, seed=seed, issues=issues, until=until, progress=bar)
     finally:
         bar.finish()
     app.close()
     size = sum(f.stat().st_size for f in _database_files(path) if f.exists())
-    click.echo(f"loaded the {scale} demo (seed {seed}) into {path} in {summary.seconds:.1f} s; "
+    period = f"{platform.time.format(summary.start)} – {platform.time.format(summary.end)}"
+    click.echo(f"loaded the {scale} demo (seed {seed}, {period}) into {path} in {summary.seconds:.1f} s; "
                f"database {size / 1e6:.1f} MB")
     click.echo(table(["records", "count"], [(name, f"{n:,}") for name, n in summary.counts.items()]))
     for failure in summary.plugin_failures:

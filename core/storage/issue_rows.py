@@ -173,7 +173,7 @@ class IssueRows(StoreParts):
         if overdue_before:
             clauses.append("due_at < ?")
             params.append(_encode(overdue_before))
-        if search:
+        if search and search.split():
             clause, search_params = self._search_clause(search)
             clauses.append(clause)
             params += search_params
@@ -219,15 +219,29 @@ class IssueRows(StoreParts):
         return f" INDEXED BY {index}" if self.sql.name == "sqlite" else ""
 
     def _search_clause(self, search: str) -> tuple[str, list[Any]]:
-        """Cases whose title or description contains ``search`` (Chinese included).
-        SQLite: the FTS5 trigram index for three characters or more, else LIKE; PostgreSQL:
-        LIKE over the text the pg_trgm index is built on. The user's % and _ are text."""
-        escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        """Every term of ``search`` (split on whitespace) occurs in the title or
+        description, Chinese included. SQLite: terms of three characters or more through the
+        FTS5 trigram index (one MATCH of quoted phrases, which FTS5 ANDs), shorter ones by
+        LIKE; PostgreSQL: LIKE per term over the text the pg_trgm index is built on. The
+        user's ``%`` and ``_`` are text, not wildcards."""
+        terms = list(dict.fromkeys(search.split()))
+        parts: list[str] = []
+        params: list[Any] = []
         if self.sql.name == "postgresql":
-            return f"({text_expression(TEXT_COLUMNS)}) LIKE ? ESCAPE '\\'", [f"%{escaped}%"]
-        if len(search) >= 3:
-            return "id IN (SELECT rowid FROM issue_fts WHERE issue_fts MATCH ?)", [_fts_phrase(search)]
-        return "(title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')", [f"%{escaped}%", f"%{escaped}%"]
+            for term in terms:
+                parts.append(f"({text_expression(TEXT_COLUMNS)}) LIKE ? ESCAPE '\\'")
+                params.append(f"%{_escape_like(term)}%")
+            return " AND ".join(parts), params
+        indexed = [term for term in terms if len(term) >= 3]
+        if indexed:
+            parts.append("id IN (SELECT rowid FROM issue_fts WHERE issue_fts MATCH ?)")
+            params.append(" AND ".join(_fts_phrase(term) for term in indexed))
+        for term in terms:
+            if len(term) < 3:
+                escaped = _escape_like(term)
+                parts.append("(title LIKE ? ESCAPE '\\' OR description LIKE ? ESCAPE '\\')")
+                params += [f"%{escaped}%", f"%{escaped}%"]
+        return " AND ".join(parts), params
 
     def _covers_everything(self, path: str) -> bool:
         """Whether the subtree of ``path`` holds every case (the root of a one-root tree):
@@ -285,6 +299,10 @@ def _values(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> Iterat
 
 def _fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
+
+
+def _escape_like(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _trigram_terms(text: str, limit: int = 24) -> list[str]:

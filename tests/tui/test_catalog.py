@@ -42,11 +42,22 @@ def test_every_key_the_code_uses_is_in_the_catalogs():
 
 def test_binding_ids_have_descriptions():
     from gridgov.tui.app import GridgovApp
-    from gridgov.tui.screens import action_form, browse, case, duplicates, help, home, intake, queue
+    from gridgov.tui.screens import (
+        action_form,
+        browse,
+        case,
+        duplicates,
+        help,
+        home,
+        intake,
+        queue,
+        work,
+    )
 
     en = catalog("en")
     classes = [GridgovApp, home.HomeScreen, queue.QueueScreen, intake.IntakeScreen, case.CaseScreen,
-               browse.BrowseScreen, help.HelpScreen, action_form.ActionForm, duplicates.DuplicatesScreen]
+               browse.BrowseScreen, help.HelpScreen, action_form.ActionForm, action_form.ConfirmAction,
+               duplicates.DuplicatesScreen, work.WorkScreen]
     for cls in classes:
         for binding in cls.BINDINGS:
             assert binding.id and f"key.{binding.id}" in en, (cls.__name__, binding)
@@ -74,7 +85,7 @@ def test_language_from_option_or_locale(monkeypatch):
 
 async def test_the_same_screen_in_both_languages(platform, make_app):
     assert DEFAULT_PLUGINS  # the built-in plugins are loaded here too
-    for lang, words in (("zh", ("待办", "下一页", "编号")), ("en", ("Queue", "Next page", "No."))):
+    for lang, words in (("zh", ("案件", "下一页", "编号")), ("en", ("Queue", "Next", "No."))):
         app = make_app("worker_sx01", lang)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.press("2")

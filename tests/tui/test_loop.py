@@ -66,7 +66,7 @@ async def test_whole_loop_by_keys(platform, make_app):
     app = make_app("dispatcher_sx", "zh")
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         case = await open_first_case(pilot)
-        assert case.actions == ["register", "reject", "merge"]
+        assert case.actions == ["register", "reject", "merge", "callback"]
         await pilot.press("g")
         await pilot.pause()
         assert stored(platform, issue_id).status == "registered"
@@ -103,7 +103,10 @@ async def test_whole_loop_by_keys(platform, make_app):
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         case = await open_first_case(pilot)
         assert case.actions == ["verify", "rework"]
-        await pilot.press("v")
+        await pilot.press("v")  # verify asks first, showing the handler's result
+        await pilot.pause()
+        assert "已修复路面" in screen_text(app)
+        await pilot.press("y")
         await pilot.pause()
         assert stored(platform, issue_id).status == "verified"
         assert case.actions == []
@@ -116,7 +119,7 @@ async def test_whole_loop_by_keys(platform, make_app):
         assert "close" in case.actions
         await pilot.press("c")
         await pilot.pause()
-        await pilot.press("enter", "down", "enter")
+        await pilot.press("enter", "down", "down", "enter")  # no rating chosen in advance
         await pilot.pause()
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -154,7 +157,7 @@ async def test_escalation_by_keys(platform, make_app):
         assert app.screen is case
         issue = stored(platform, issue_id)
         assert (issue.handling_area, issue.level, issue.status) == ("SX", "community", "registered")
-        assert case.actions == []  # the grid leader still sees it, but it is the community's now
+        assert case.actions == ["callback"]  # the grid leader may still call the resident back, no more
         assert "山厦社区 · 社区" in screen_text(app)
 
     # The community dispatcher escalates again, to the subdistrict.

@@ -43,7 +43,7 @@ async def test_grid_worker_sees_only_his_grid(platform, make_app):
         await pilot.press("slash", "enter")
         await pilot.pause()
         assert table.row_count == 0
-        assert "共 0 件" in screen_text(app)
+        assert "没有案件同时包含“邻网格噪声”" in screen_text(app)
 
         app.post_message(OpenIssue(other[0]))
         await pilot.pause()

@@ -13,3 +13,16 @@ def screen_text(app: GridgovApp) -> str:
 def notices(app: GridgovApp) -> list[str]:
     """The texts of the notifications the app has shown (newest last)."""
     return [str(n.message) for n in app._notifications]
+
+
+def region_text(app: GridgovApp, widget) -> str:
+    """The lines of the screen inside ``widget``'s region, as plain text."""
+    region = widget.region
+    strips = app.screen._compositor.render_strips()
+    lines = ("".join(seg.text for seg in strips[y].crop(region.x, region.right)) for y in range(region.y, region.bottom))
+    return "\n".join(lines)
+
+
+def flat(text: str) -> str:
+    """Text without whitespace, box drawing or scroll bars: what wrapped across lines reads as one."""
+    return "".join(ch for ch in text if not ch.isspace() and not 0x2500 <= ord(ch) <= 0x259F)

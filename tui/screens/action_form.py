@@ -1,19 +1,28 @@
-"""The form an action needs before it runs: a dispatch target (with completion; empty
-lets the router choose), the master issue of a merge, a rating, a reason or result note.
-Enter in a field or Ctrl+S confirms, Esc cancels."""
+"""The form an action needs before it runs: a dispatch target (found by any part of its
+name or its code; empty lets the router choose), the master issue of a merge, a rating
+(none chosen in advance: the requester's answer is typed in, not assumed), a reason or
+result note. An escalation says where the case will go. Enter in the last field or
+Ctrl+S confirms, Esc cancels.
+
+:class:`ConfirmAction` asks before an action that needs nothing typed but cannot be taken
+back lightly (verify: the case then goes to closing), showing what is being confirmed.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from gridgov.core import RATINGS, Issue, Transition
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Input, Label, Select, Static
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Input, Label, Select, Static
 
-from ..widgets.suggesters import TargetSuggester, resolve_target
+from ..labels import plain
+from ..widgets.finder import FinderInput, Matches
+from ..widgets.suggesters import resolve_target, target_search
 from .base import GridgovModal
 
 
@@ -31,22 +40,49 @@ class ActionForm(GridgovModal):
     def compose(self) -> ComposeResult:
         t, req = self.t, self.transition.requires
         with Vertical(id="action-form", classes="dialog"):
-            yield Label(t("form.title", action=self.labels.action(self.transition.action), id=self.issue.id),
+            yield Label(plain(t("form.title", action=self.labels.action(self.transition.action), id=self.issue.id)),
                         classes="dialog-title")
+            if self.transition.action == "escalate":
+                yield Static(self._destination(), id="destination")
             if "target" in req:
                 yield Label(t("form.target"))
-                yield Input(placeholder=t("form.target_hint"), id="target",
-                            suggester=TargetSuggester(self.platform, self.issue.area_code))
+                yield FinderInput(placeholder=t("form.target_hint"), id="target")
+                yield Matches("target", target_search(self.gg, self.issue.handling_area or self.issue.area_code))
             if "merge_into" in req:
                 yield Label(t("form.merge_into"))
                 yield Input(placeholder="123", type="integer", id="merge_into")
             if "rating" in req:
                 yield Label(t("form.rating"))
-                yield Select([(t.rating(r), r) for r in RATINGS], value=RATINGS[0], allow_blank=False, id="rating")
+                yield Select([(t.rating(r), r) for r in RATINGS], prompt=t("form.choose_rating"), id="rating")
             yield Label(t("form.note") if "note" in req else t("form.note_optional"))
             yield Input(placeholder=t("form.note_hint"), id="note")
             yield Static(id="form-error")
             yield Label(t("form.keys"), classes="dim")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        first = next(iter(self.query("Input, Select")), None)
+        if first is not None:
+            first.focus()
+
+    def _destination(self) -> Text:
+        """Where an escalated case goes: the area above, its level and its dispatchers."""
+        areas = self.platform.areas
+        here = self.issue.handling_area or self.issue.area_code
+        parent = areas.get(here).parent_code
+        if parent is None:
+            return plain(self.t("form.no_level_above"), "dim")
+        area = areas.get(parent)
+        desks = self.platform.members.holders("dispatcher", parent)
+        text = Text(self.t("form.goes_to"), style="bold")
+        text.append(f" {area.name} ({self.t.level(area.level)})")
+        if desks:
+            text.append("\n" + self.t("form.desks", logins=", ".join(desks)), style="dim")
+        return text
+
+    @on(Input.Changed, "#target")
+    def _target_changed(self, event: Input.Changed) -> None:
+        self.query_one("#target-matches", Matches).update_for(event.value)
 
     def values(self) -> dict[str, Any] | None:
         """The action's parameters, or None after showing what is missing."""
@@ -63,7 +99,10 @@ class ActionForm(GridgovModal):
                 return self._error(t("form.need_merge"))
             out["merge_into"] = int(raw)
         if "rating" in req:
-            out["rating"] = self.query_one("#rating", Select).value
+            rating = self.query_one("#rating", Select).value
+            if rating is Select.NULL:
+                return self._error(t("form.need_rating"))
+            out["rating"] = rating
         note = self.query_one("#note", Input).value.strip()
         if "note" in req and not note:
             return self._error(t("form.need_note"))
@@ -71,7 +110,7 @@ class ActionForm(GridgovModal):
         return out
 
     def _error(self, message: str) -> None:
-        self.query_one("#form-error", Static).update(message)
+        self.query_one("#form-error", Static).update(plain(message))
         return None
 
     def action_submit(self) -> None:
@@ -83,5 +122,53 @@ class ActionForm(GridgovModal):
         self.dismiss(None)
 
     @on(Input.Submitted)
-    def _enter(self) -> None:
+    def _enter(self, event: Input.Submitted) -> None:
+        """Enter confirms; in a target field that names nobody yet, it takes the first
+        match instead."""
+        if event.input.id == "target" and resolve_target(self.platform, event.value) is None:
+            matches = self.query_one("#target-matches", Matches)
+            if matches.values:
+                event.input.value = matches.values[0]
+                matches.hide()
+                return
         self.action_submit()
+
+
+class ConfirmAction(GridgovModal):
+    """``y`` takes the action, ``n`` or Esc (or Enter on the focused Cancel) does not."""
+
+    BINDINGS = [
+        Binding("y", "confirm", "Yes", id="confirm.yes"),
+        Binding("n,escape", "cancel", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, issue: Issue, transition: Transition, detail: Text) -> None:
+        super().__init__()
+        self.issue = issue
+        self.transition = transition
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        t = self.t
+        action = self.labels.action(self.transition.action)
+        with Vertical(id="confirm", classes="dialog"):
+            yield Label(plain(t("confirm.title", action=action, id=self.issue.id)), classes="dialog-title")
+            yield Static(self.detail, id="confirm-detail")
+            with Horizontal(id="confirm-buttons"):
+                yield Button(t("confirm.cancel"), id="confirm-cancel")
+                yield Button(t("confirm.do", action=action), id="confirm-do", variant="warning")
+            yield Label(t("confirm.keys", action=action), classes="dim")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#confirm-cancel", Button).focus()
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "confirm-do")

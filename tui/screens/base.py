@@ -40,6 +40,9 @@ class _Shared:
 
 
 class GridgovScreen(_Shared, Screen[Any]):
+    FORM = False
+    """A form: the digit keys type into it and never switch screens."""
+
     def on_mount(self) -> None:
         localize_bindings(self, self.t)
         self.refresh_bindings()

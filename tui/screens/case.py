@@ -3,6 +3,9 @@ on it now — each on its transition's key, in the footer and in the command pal
 
 Every action sends the version the screen shows; if somebody changed the case in the
 meantime the core refuses with a stale-update error, and the screen says so and reloads.
+An action that takes the case out of the actor's view (a return, an escalation past their
+area) says where the case went and closes the screen; the list underneath reloads.
+Verify asks first, showing the handler's result that is being confirmed.
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
 from ..keys import localize_bindings
-from ..messages import IssueChanged
+from ..labels import OVERDUE_STYLE, plain
 from ..widgets.timeline import Timeline
 from ..widgets.who_bar import WhoBar
-from .action_form import ActionForm
+from .action_form import ActionForm, ConfirmAction
 from .base import GridgovScreen
+
+CONFIRM = frozenset({"verify"})
+"""Actions that need nothing typed but are asked about first."""
 
 
 class CaseScreen(GridgovScreen):
@@ -38,6 +44,7 @@ class CaseScreen(GridgovScreen):
         self.issue_id = issue_id
         self.issue: Issue | None = None
         self.actions: list[str] = []
+        self.result_note = ""
         self._base_bindings = self._bindings.copy()
 
     def compose(self) -> ComposeResult:
@@ -47,9 +54,10 @@ class CaseScreen(GridgovScreen):
                 yield Static(id="case-fields")
             yield Timeline(id="timeline")
         yield Static(id="case-actions")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.load()
 
     # -- loading --------------------------------------------------------------------------
@@ -65,8 +73,10 @@ class CaseScreen(GridgovScreen):
             self.call_after_refresh(self.dismiss_if_top)
             return
         self.actions = self.platform.issues.available_actions(self.actor, self.issue)
+        events = self.platform.issues.events(self.actor, self.issue_id)
+        self.result_note = next((e.note for e in reversed(events) if e.action == "resolve" and e.note), "")
         self.query_one("#case-fields", Static).update(self._fields(self.issue))
-        self.query_one(Timeline).show(self.platform.issues.events(self.actor, self.issue_id))
+        self.query_one(Timeline).show(events)
         self._bind_actions()
         self._show_actions()
 
@@ -80,8 +90,10 @@ class CaseScreen(GridgovScreen):
         for action in self.actions:
             transition = self.platform.transitions[action]
             if transition.key:
+                # The action bar above the footer lists them; the footer keeps room for the rest.
                 bindings.key_to_bindings.setdefault(transition.key, []).insert(
-                    0, Binding(transition.key, f"act('{action}')", self.labels.action(action), id=f"case.act.{action}")
+                    0, Binding(transition.key, f"act('{action}')", self.labels.action(action), id=f"case.act.{action}",
+                               show=False)
                 )
         self._bindings = bindings
         localize_bindings(self, self.t)
@@ -97,34 +109,45 @@ class CaseScreen(GridgovScreen):
             text.append(f" {self.labels.action(action)}  ")
         self.query_one("#case-actions", Static).update(text)
 
+    def _deadline(self, issue: Issue, which: str) -> Text:
+        due = getattr(issue, f"{which}_due")
+        text = plain(self.labels.when(due))
+        applies = issue.is_open and issue.due_at is not None and issue.due_at == due
+        if applies:
+            text.append(f"  ← {self.t('case.applies_now')}", style="dim")
+            if issue.overdue_at(self.platform.now()):
+                text.append(f" {self.t('case.overdue')}", style=OVERDUE_STYLE)
+        return text
+
     def _fields(self, issue: Issue) -> Table:
         t, labels = self.t, self.labels
-        now = self.platform.now()
         table = Table.grid(padding=(0, 1))
         table.add_column(style="bold", no_wrap=True)
         table.add_column(overflow="fold")
-        due = Text(labels.when(issue.due_at))
-        if issue.overdue_at(now):
-            due.append(f" {t('case.overdue')}", style="bold red")
         assignee = " / ".join(x for x in (labels.organisation(issue.assignee_org) if issue.assignee_org else "",
                                           issue.assignee_member or "") if x) or "—"
         rows: list[tuple[str, Any]] = [
-            ("title", Text(issue.title, style="bold")),
-            ("status", t.status(issue.status)),
-            ("due", due),
-            ("assignee", assignee),
-            ("area", f"{labels.area(issue.area_code)} {issue.area_code}"),
-            ("handling", f"{labels.area(issue.handling_area)} · {t.level(issue.level)}"),
-            ("category", f"{labels.category(issue.category)} · {t.priority(issue.priority)}"),
-            ("requester", " ".join(x for x in (issue.requester_name, issue.requester_phone) if x) or "—"),
-            ("reported", f"{labels.when(issue.reported_at)} · {issue.reporter or '—'}"),
-            ("rating", t.rating(issue.rating)),
-            ("counts", t("case.counts", rework=issue.rework_count, returns=issue.return_count,
-                         escalations=issue.escalation_count, urges=issue.urge_count)),
-            ("description", issue.description or "—"),
+            ("title", plain(issue.title, "bold")),
+            ("status", plain(t.status(issue.status))),
+            *([(f"{issue.due_stage}_due", self._deadline(issue, issue.due_stage))]
+              if issue.is_open and issue.due_stage in ("register", "dispatch") else []),
+            ("response_due", self._deadline(issue, "response")),
+            ("resolve_due", self._deadline(issue, "resolve")),
+            ("assignee", plain(assignee)),
+            ("area", plain(f"{labels.place(issue.area_code)} {issue.area_code}")),
+            ("handling", plain(f"{labels.area(issue.handling_area)} · {t.level(issue.level)}")),
+            ("category", plain(f"{labels.category(issue.category)} · {t.priority(issue.priority)}")),
+            ("requester", plain(" ".join(x for x in (issue.requester_name, issue.requester_phone) if x) or "—")),
+            ("reported", plain(f"{labels.when(issue.reported_at)} · {issue.reporter or '—'}")),
+            ("rating", plain(t.rating(issue.rating))),
+            ("counts", plain(t("case.counts", rework=issue.rework_count, returns=issue.return_count,
+                               escalations=issue.escalation_count, urges=issue.urge_count))),
+            ("description", plain(issue.description or "—")),
         ]
+        if self.result_note:
+            rows.insert(5, ("result", plain(self.result_note)))
         if issue.merged_into:
-            rows.insert(2, ("merged_into", f"#{issue.merged_into}"))
+            rows.insert(2, ("merged_into", plain(f"#{issue.merged_into}")))
         for key, value in rows:
             table.add_row(t(f"field.{key}"), value)
         return table
@@ -143,6 +166,12 @@ class CaseScreen(GridgovScreen):
         transition = self.platform.transitions[action]
         if transition.requires:
             self.app.push_screen(ActionForm(self.issue, transition), partial(self._submitted, action))
+        elif action in CONFIRM:
+            detail = Text(self.t("confirm.result"), style="bold")
+            detail.append("\n")
+            detail.append(self.result_note or self.t("confirm.no_result"), style="" if self.result_note else "dim")
+            self.app.push_screen(ConfirmAction(self.issue, transition, detail),
+                                 lambda yes: self.perform(action, {}) if yes else None)
         else:
             self.perform(action, {})
 
@@ -152,16 +181,29 @@ class CaseScreen(GridgovScreen):
 
     def perform(self, action: str, values: dict[str, Any]) -> None:
         assert self.issue is not None
+        name = self.labels.action(action)
         try:
-            self.platform.issues.act(self.actor, self.issue_id, action, expected_version=self.issue.version, **values)
+            updated = self.platform.issues.act(self.actor, self.issue_id, action,
+                                               expected_version=self.issue.version, **values)
         except StaleUpdate:
             self.notify(self.t("case.stale", id=self.issue_id), severity="warning")
         except GridgovError as exc:
-            self.notify(str(exc), title=self.labels.action(action), severity="error")
+            self.notify(str(exc), title=name, severity="error")
         else:
-            self.notify(self.t("case.done", action=self.labels.action(action), id=self.issue_id))
-            self.app.post_message(IssueChanged(self.issue_id, action))
+            self.gg.issue_changed(self.issue_id, action)
+            raw = self.platform.issues.find_raw(self.issue_id)
+            if raw is not None and not self.platform.issues.can_read(self.actor, raw):
+                self.notify(self.t("case.left_view", action=name, id=self.issue_id, where=self._holder(updated)))
+                self.dismiss_if_top()
+                return
+            self.notify(self.t("case.done", action=name, id=self.issue_id))
         self.load()
+
+    def _holder(self, issue: Issue) -> str:
+        """Who has the case now: its assignee, else the desk of its handling area."""
+        if issue.assignee_org or issue.assignee_member:
+            return self.labels.organisation(issue.assignee_org) if issue.assignee_org else str(issue.assignee_member)
+        return f"{self.labels.area(issue.handling_area)} ({self.t.level(issue.level)})"
 
     def palette_entries(self) -> Iterator[tuple[str, str, Any]]:
         for action in self.actions:

@@ -1,6 +1,6 @@
 """Before saving a report: open cases of the same category nearby with similar text.
 
-Enter opens the highlighted case instead of saving, S saves anyway, Esc goes back to
+Enter opens the highlighted case instead of saving, ``s`` saves anyway, Esc goes back to
 the form. The result is ``("open", id)``, ``("save", None)`` or None."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Label
 
+from ..labels import plain
 from .base import GridgovModal
 
 
@@ -37,8 +38,8 @@ class DuplicatesScreen(GridgovModal):
         for key in ("id", "status", "area", "title", "reported"):
             table.add_column(t(f"column.{key}"), key=key)
         for issue in self.issues:
-            table.add_row(str(issue.id), t.status(issue.status), labels.area(issue.area_code), issue.title,
-                          labels.when(issue.reported_at), key=str(issue.id))
+            table.add_row(plain(issue.id), plain(t.status(issue.status)), plain(labels.place(issue.area_code)),
+                          plain(issue.title), plain(labels.when(issue.reported_at)), key=str(issue.id))
         table.focus()
 
     @on(DataTable.RowSelected)

@@ -36,7 +36,8 @@ class HelpScreen(GridgovModal):
                         seen.add(b.id)
                         description = t(f"key.{b.id}") if t.has(f"key.{b.id}") else b.description
                         table.add_row(b.key_display or b.key, b.id, description)
-        table.add_row("ctrl+p", "app.palette", t("key.app.palette"))
+        if "app.palette" not in seen:
+            table.add_row("ctrl+p", "app.palette", t("key.app.palette"))
         table.add_row("ctrl+q", "app.quit", t("key.app.quit"))
         table.focus()
 

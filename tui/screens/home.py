@@ -1,5 +1,11 @@
-"""Home: the actor's scope at a glance — queue counts, closed-loop rates, the share
-settled at each level, cases per day, the load of each child area, plugin cards.
+"""Home: the actor's scope at a glance — the queue now, the flow of the last 30 days,
+the closed-loop rates of the cases registered in those days, the share settled at each
+level, cases per day, the load of each child area, plugin cards.
+
+Each row of figures says what kind it is: counts *now* (open, due today, overdue — by the
+deadline that applies: to accept while dispatched, to resolve after), *flow* counts of
+the period (received, closed), and *cohort* rates (of the cases registered in the period,
+the share responded to, closed, closed on time, satisfied).
 
 Counts of open and late cases use the open-queue index; rates and per-day figures come
 from the daily counters, so the screen costs the same on a small and a huge database.
@@ -15,18 +21,20 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
-from ..labels import home_area
+from ..labels import home_area, plain
 from ..widgets.daily_plot import DailyPlot
 from ..widgets.level_bars import LevelBars
 from ..widgets.stat_card import StatCard
 from ..widgets.who_bar import WhoBar
 from .base import GridgovScreen
 
-COUNT_CARDS = ("open", "due_today", "overdue", "closed_week")
+NOW_CARDS = ("open", "due_today", "overdue")
+FLOW_CARDS = ("received_30d", "closed_30d", "closed_week")
 RATE_CARDS = ("response_rate", "closure_rate", "on_time_closure_rate", "satisfaction_rate")
+PERIOD_DAYS = 30
 MAX_CHILDREN = 40
 
 
@@ -59,9 +67,18 @@ class HomeScreen(GridgovScreen):
         yield WhoBar(t("nav.home"))
         with VerticalScroll(id="home"):
             yield Static(id="home-scope")
-            with Horizontal(classes="cards", id="counts"):
-                for key in COUNT_CARDS:
-                    yield StatCard(t(f"home.{key}"), id=f"card-{key}")
+            with Horizontal(id="figures"):
+                with Vertical(classes="group"):
+                    yield Static(t("home.now"), classes="caption", id="caption-now")
+                    with Horizontal(classes="cards", id="counts"):
+                        for key in NOW_CARDS:
+                            yield StatCard(t(f"home.{key}"), id=f"card-{key}")
+                with Vertical(classes="group"):
+                    yield Static(t("home.flow", days=PERIOD_DAYS), classes="caption", id="caption-flow")
+                    with Horizontal(classes="cards", id="flows"):
+                        for key in FLOW_CARDS:
+                            yield StatCard(t(f"home.{key}"), id=f"card-{key}")
+            yield Static(classes="caption", id="caption-cohort")
             with Horizontal(classes="cards", id="rates"):
                 for key in RATE_CARDS:
                     yield StatCard(t(f"home.{key}"), id=f"card-{key}")
@@ -78,9 +95,10 @@ class HomeScreen(GridgovScreen):
                         card = Static("…", classes="plugin-card", id=f"plugin-card-{index}")
                         card.border_title = t.pick(spec.title_zh, spec.title_en)
                         yield card
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.query_one("#levels", LevelBars).border_title = self.t("home.level_shares")
         table = self.query_one("#children", DataTable)
         for key in ("area", "level", "open", "overdue", "received_30d", "closed_30d"):
@@ -118,13 +136,17 @@ class HomeScreen(GridgovScreen):
         now = self.platform.now()
         self._scope_line()
         self._counts(now)
-        metrics = self._metrics(None)
         today = self.platform.today()
+        period = self._metrics(today - dt.timedelta(days=PERIOD_DAYS - 1))
         week = self._metrics(today - dt.timedelta(days=today.weekday()))
+        self._card("received_30d", str(period.counts["received"]) if period else "—")
+        self._card("closed_30d", str(period.counts["closed"]) if period else "—")
         self._card("closed_week", str(week.counts["closed"]) if week else "—")
         for key in RATE_CARDS:
-            self._card(key, percent(metrics.rates[key]) if metrics else "—")
-        self._levels(metrics)
+            self._card(key, percent(period.rates[key]) if period else "—")
+        cohort = period.cohort["registered"] if period else 0
+        self.query_one("#caption-cohort", Static).update(self.t("home.cohort", n=cohort, days=PERIOD_DAYS))
+        self._levels(period)
         self._daily()
         self._children(now)
         self._plugin_cards()
@@ -172,8 +194,9 @@ class HomeScreen(GridgovScreen):
         if self.area is None:
             plot.display = False
             return
-        days = self.platform.metrics.daily(self.actor, self.area, "received", days=30)
-        plot.show(days, self.t("home.per_day"))
+        days = self.platform.metrics.daily(self.actor, self.area, "received", days=PERIOD_DAYS)
+        first, last = (self.labels.day(dt.date.fromisoformat(days[i][0])) for i in (0, -1))
+        plot.show(days, self.t("home.per_day", days=PERIOD_DAYS), f"{first} – {last}")
 
     def _children(self, now: dt.datetime) -> None:
         table = self.query_one("#children", DataTable)
@@ -181,12 +204,12 @@ class HomeScreen(GridgovScreen):
         if self.area is None:
             return
         issues, actor = self.platform.issues, self.actor
-        since = self.platform.today() - dt.timedelta(days=30)
+        since = self.platform.today() - dt.timedelta(days=PERIOD_DAYS - 1)
         for child in self.platform.areas.children(self.area)[:MAX_CHILDREN]:
             counts = self.platform.metrics.for_area(actor, child.code, since=since).counts
             overdue = issues.count(actor, area=child.code, overdue=True)
             table.add_row(
-                f"{child.name} {child.code}",
+                plain(f"{child.name} {child.code}"),
                 self.t.level(child.level),
                 str(issues.count(actor, area=child.code, open_only=True)),
                 Text(str(overdue), style="bold red" if overdue else ""),
@@ -234,5 +257,5 @@ class HomeScreen(GridgovScreen):
             self.notify(self.t("app.plugin_error", plugin=spec.plugin or spec.id, error=outcome), severity="warning")
         else:
             lines = (f"{spec.label(label, self.app.lang)}: {value}" for label, value in outcome.items())
-            text = Text("\n".join(lines) or "—")
+            text = plain("\n".join(lines) or "—")
         cards.first(Static).update(text)

@@ -1,50 +1,65 @@
 """Intake: take in a resident's request in seconds.
 
-The area starts as the actor's own grid and completes from a code or a name (or is
-picked from the tree); the priority follows the category's default; the title may be
-left empty (the description's first line is used); the requester's phone is masked as
-soon as the cursor leaves it. Likely duplicates are shown before anything is saved.
+The area starts as the actor's own grid and is found by a code or any part of a name
+(or picked from the tree); the priority follows the category's default; the title may be
+left empty (the description's first line is used); the phone field takes digits only and
+masks the number as soon as the cursor leaves it. Likely duplicates are shown before
+anything is saved. After saving, and on Clear, the form starts again from the actor's
+own grid: the next request is not filed under the last one's building.
+
+This screen is a form: the digit keys type, they never switch screens (Esc leaves).
 """
 
 from __future__ import annotations
 
 from gridgov.core import PRIORITIES, GridgovError, phone_problem
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
-from ..labels import home_area
-from ..messages import IssueChanged, OpenIssue
+from ..labels import home_area, plain
+from ..messages import OpenIssue
+from ..widgets.finder import FinderInput, Matches
 from ..widgets.phone_input import PhoneInput
-from ..widgets.suggesters import AreaSuggester, resolve_area
+from ..widgets.suggesters import AreaSuggester, area_search, resolve_area
 from ..widgets.who_bar import WhoBar
 from .area_picker import AreaPicker
 from .base import GridgovScreen
 from .duplicates import DuplicatesScreen
 
 TITLE_FROM_DESCRIPTION = 40
+FIELDS = ("category", "area", "priority", "title", "description", "requester")
+
+
+class FormBody(VerticalScroll, can_focus=False):
+    """The fields, scrolled to the focused one (Tab never stops on the container)."""
 
 
 class IntakeScreen(GridgovScreen):
+    FORM = True
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="intake.save"),
         Binding("ctrl+t", "pick_area", "Area tree", id="intake.pick_area"),
         Binding("ctrl+r", "clear", "Clear", id="intake.clear"),
+        Binding("escape", "leave", "Leave", id="intake.leave"),
     ]
 
     def compose(self) -> ComposeResult:
         t = self.t
         yield WhoBar(t("nav.intake"))
-        with VerticalScroll(id="intake"):
+        with FormBody(id="intake"):
             with Horizontal(classes="row"):
                 yield Label(t("field.category"), classes="label")
                 yield Select(self._categories(), prompt=t("intake.choose_category"), id="category", compact=True)
-            with Horizontal(classes="row"):
+            with Horizontal(classes="row tight"):
                 yield Label(t("field.area"), classes="label")
-                yield Input(placeholder=t("intake.area_hint"), id="area", suggester=AreaSuggester(self.platform),
-                            compact=True)
+                yield FinderInput(placeholder=t("intake.area_hint"), id="area",
+                                  suggester=AreaSuggester(self.platform, self.actor.paths_for("issue.report")),
+                                  compact=True)
+            yield Matches("area", area_search(self.gg))
             yield Static(id="area-hint")
             with Horizontal(classes="row"):
                 yield Label(t("field.priority"), classes="label")
@@ -53,14 +68,15 @@ class IntakeScreen(GridgovScreen):
             with Horizontal(classes="row"):
                 yield Label(t("field.title"), classes="label")
                 yield Input(placeholder=t("intake.title_hint"), id="title", max_length=200, compact=True)
-            yield Label(t("field.description"), classes="label")
-            yield TextArea(id="description", soft_wrap=True, tab_behavior="focus")
+            with Horizontal(classes="row description"):
+                yield Label(t("field.description"), classes="label")
+                yield TextArea(id="description", soft_wrap=True, tab_behavior="focus")
             with Horizontal(classes="row"):
                 yield Label(t("field.requester"), classes="label")
                 yield Input(placeholder=t("intake.name_hint"), id="requester-name", max_length=60, compact=True)
                 yield PhoneInput(placeholder=t("intake.phone_hint"), id="phone", compact=True)
             yield Static(id="intake-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _categories(self) -> list[tuple[str, str]]:
         options = []
@@ -70,10 +86,14 @@ class IntakeScreen(GridgovScreen):
         return options
 
     def on_mount(self) -> None:
-        area = home_area(self.platform, self.actor, "issue.report")
-        if area:
-            self.query_one("#area", Input).value = area
-        self.query_one("#category", Select).focus()
+        super().on_mount()
+        width = max(cell_len(self.t(f"field.{key}")) for key in FIELDS) + 2
+        for label in self.query(".label").results(Label):
+            label.styles.width = width
+        for selector, (top, bottom) in (("#area-matches", (0, 0)), ("#area-hint", (0, 1)), ("#intake-error", (0, 0))):
+            self.query_one(selector).styles.margin = (top, 0, bottom, width)
+        self.home_area = home_area(self.platform, self.actor, "issue.report")
+        self.reset()
 
     # -- reactions -------------------------------------------------------------------------
 
@@ -87,17 +107,28 @@ class IntakeScreen(GridgovScreen):
     def _area_changed(self, event: Input.Changed) -> None:
         area = resolve_area(self.platform, event.value)
         hint = self.query_one("#area-hint", Static)
+        matches = self.query_one("#area-matches", Matches)
         if area is None:
-            hint.update(self.t("intake.area_unknown") if event.value.strip() else "")
+            hint.update(plain(self.t("intake.area_unknown")) if event.value.strip() else "")
+            matches.update_for(event.value)
         else:
             path = " › ".join(self.labels.area(c) for c in area.path.strip("/").split("/"))
-            hint.update(f"✓ {path}")
+            hint.update(plain(f"✓ {path}"))
+            matches.hide()
 
     @on(Input.Submitted)
-    def _next_field(self) -> None:
+    def _next_field(self, event: Input.Submitted) -> None:
+        if event.input.id == "area" and resolve_area(self.platform, event.value) is None:
+            matches = self.query_one("#area-matches", Matches)
+            if matches.values:  # Enter on a name takes the first match
+                event.input.value = matches.values[0]
+                return
         self.focus_next()
 
     # -- actions ---------------------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        self.gg.go(self.gg.home)
 
     def action_pick_area(self) -> None:
         roots = [g.area_code for g in self.actor.grants if g.area_code and g.allows("issue.report")]
@@ -110,14 +141,20 @@ class IntakeScreen(GridgovScreen):
             self.query_one("#area", Input).value = code
             self.query_one("#priority", Select).focus()
 
-    def action_clear(self) -> None:
+    def reset(self) -> None:
+        """An empty form at the actor's own grid, the cursor on the first field."""
         for selector in ("#title", "#requester-name"):
             self.query_one(selector, Input).value = ""
+        self.query_one("#area", Input).value = self.home_area or ""
         self.query_one("#description", TextArea).text = ""
         self.query_one(PhoneInput).clear_phone()
         self.query_one("#category", Select).clear()
+        self.query_one("#priority", Select).value = "normal"
         self.query_one("#intake-error", Static).update("")
         self.query_one("#category", Select).focus()
+
+    def action_clear(self) -> None:
+        self.reset()
 
     def form(self) -> dict | None:
         """The report's arguments, or None after showing what is wrong."""
@@ -148,7 +185,7 @@ class IntakeScreen(GridgovScreen):
         }
 
     def _error(self, message: str) -> None:
-        self.query_one("#intake-error", Static).update(message)
+        self.query_one("#intake-error", Static).update(plain(message))
         return None
 
     def action_save(self) -> None:
@@ -183,6 +220,6 @@ class IntakeScreen(GridgovScreen):
             self.notify(str(exc), severity="error")
             return
         self.notify(self.t("intake.saved", id=issue.id))
-        self.app.post_message(IssueChanged(issue.id, "report"))
-        self.action_clear()
+        self.gg.issue_changed(issue.id, "report")
+        self.reset()
         self.app.post_message(OpenIssue(issue.id))

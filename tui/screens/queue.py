@@ -1,5 +1,7 @@
 """Queue: the cases in the actor's scope, soonest due first, one page from the database
-at a time, with filters (status, category, level, overdue) and full-text search.
+at a time, with filters (status, category, level, overdue) and full-text search (every
+word typed must occur, in the title or the description; an empty result says what was
+searched).
 
 Only the page on screen is read (``limit``/``offset``); the total is counted once per
 change of filters, not per page.
@@ -16,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, DataTable, Footer, Input, Select, Static
 
+from ..labels import plain
 from ..messages import OpenIssue
 from ..widgets.issue_table import IssueTable
 from ..widgets.who_bar import WhoBar
@@ -61,7 +64,7 @@ class QueueScreen(GridgovScreen):
             yield Checkbox(t("queue.overdue_only"), id="overdue", compact=True)
         yield IssueTable(id="queue")
         yield Static(id="pager")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_screen_resume(self) -> None:
         if self.seen_changes != self.gg.changes:
@@ -94,9 +97,11 @@ class QueueScreen(GridgovScreen):
             self.page = min(self.page, max(0, self.pages - 1))
         rows = issues.list(self.actor, **filters, limit=self.page_size, offset=self.page * self.page_size)
         self.query_one(IssueTable).show(rows, self.platform.now())
-        self.query_one("#pager", Static).update(
-            self.t("queue.pager", page=self.page + 1, pages=self.pages, total=self.total)
-        )
+        pager = self.query_one("#pager", Static)
+        if not self.total and filters["search"]:
+            pager.update(plain(self.t("queue.no_match", search=filters["search"])))
+        else:
+            pager.update(plain(self.t("queue.pager", page=self.page + 1, pages=self.pages, total=self.total)))
 
     @property
     def pages(self) -> int:

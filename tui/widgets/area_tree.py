@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -26,8 +27,8 @@ class AreaTree(Tree[str]):
         self.root.expand()
         self.cursor_line = 0
 
-    def _label(self, area) -> str:
-        return f"{area.name} {area.code} · {self.app.t.level(area.level)}"
+    def _label(self, area) -> Text:
+        return Text(f"{area.name} {area.code} · {self.app.t.level(area.level)}")
 
     def _add(self, parent: TreeNode[str], area) -> TreeNode[str]:
         node = parent.add(self._label(area), data=area.code, allow_expand=True)

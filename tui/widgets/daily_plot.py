@@ -10,20 +10,24 @@ from textual_plotext import PlotextPlot
 
 
 class DailyPlot(PlotextPlot):
+    values: tuple[int, ...] | list[int] = ()
+    """The counts shown, oldest day first."""
+
     DEFAULT_CSS = """
     DailyPlot { height: 12; min-height: 8; border: round $primary-darken-1; }
     """
 
-    def show(self, days: list[tuple[str, int]], title: str) -> None:
+    def show(self, days: list[tuple[str, int]], title: str, span: str) -> None:
+        """``days``: (ISO day, count) oldest first; ``span`` names the first and last day."""
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        labels = [day[5:] for day, _ in days]
         values = [n for _, n in days]
+        self.values = values
         plt.bar(list(range(len(values))), values, width=0.6, color="cyan")
         top = max(values, default=0)
         plt.yticks(sorted({0, top // 2, top}))
         plt.xticks([])
-        plt.xlabel(f"{labels[0]} … {labels[-1]}" if labels else "")
+        plt.xlabel(span if days else "")
         plt.title(title)
         self.refresh()

@@ -1,4 +1,5 @@
-"""A phone-number input that masks the number once the cursor leaves it.
+"""A phone-number input that takes digits (and ``+ -`` and spaces) only, and masks the
+number once the cursor leaves it.
 
 The full number is kept in :attr:`phone` and shown again while the field has focus, so
 the person at the desk can correct it; on screen (and in screenshots) it stays masked.
@@ -10,10 +11,12 @@ from gridgov.core import mask_phone
 from textual import events
 from textual.widgets import Input
 
+PHONE_CHARACTERS = r"[0-9+\- ]*"
+
 
 class PhoneInput(Input):
     def __init__(self, **kwargs) -> None:
-        super().__init__(type="text", max_length=20, **kwargs)
+        super().__init__(type="text", max_length=20, restrict=PHONE_CHARACTERS, **kwargs)
         self.phone = ""
 
     def on_blur(self, _event: events.Blur) -> None:

@@ -1,36 +1,46 @@
-"""A case's event log, oldest first: when, who, what, the status it moved to, the note."""
+"""A case's event log, oldest first: when, who, what and the status it moved to on one
+line, and the note under it in full — wrapped to the width there is, never cut, because
+the result a handler reports is what the grid worker checks on site. Scrolls with the
+arrow keys."""
 
 from __future__ import annotations
 
 from gridgov.core import Event
-from textual.widgets import DataTable
+from rich.cells import cell_len
+from rich.console import Group
+from rich.padding import Padding
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ..labels import plain
 
 
-class Timeline(DataTable):
+class Timeline(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     Timeline { height: 1fr; }
+    Timeline > Static { width: 1fr; padding: 0 1; }
     """
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-
-    def on_mount(self) -> None:
-        t = self.app.t
-        for column in ("at", "actor", "action", "to_status", "note"):
-            self.add_column(t(f"column.{column}"), key=column)
+    def compose(self):
+        yield Static(id="timeline-events")
 
     def show(self, events: list[Event]) -> None:
         app = self.app
-        self.clear()
-        for event in events:
-            action = app.t("action.report") if event.action == "report" else app.labels.action(event.action)
-            self.add_row(
-                app.platform.time.format(event.at, "%m-%d %H:%M"),
-                event.actor,
-                action,
-                app.t.status(event.to_status),
-                event.note or "",
-                key=str(event.seq),
-            )
-        if self.row_count:
-            self.move_cursor(row=self.row_count - 1)
+        t, labels = app.t, app.labels
+        whens = [labels.when(e.at) for e in events]
+        actors = [e.actor or "" for e in events]
+        when_width = max((cell_len(w) for w in whens), default=0)
+        actor_width = max((cell_len(a) for a in actors), default=0)
+        parts = []
+        for event, when, actor in zip(events, whens, actors, strict=True):
+            line = Text()
+            line.append(when + " " * (when_width - cell_len(when) + 2), style="dim")
+            line.append(actor + " " * (actor_width - cell_len(actor) + 2))
+            line.append(labels.action(event.action), style="bold")
+            line.append(f" → {t.status(event.to_status)}")
+            parts.append(line)
+            if event.note:
+                parts.append(Padding(plain(event.note), (0, 0, 0, 2)))
+        self.query_one("#timeline-events", Static).update(Group(*parts))
+        self.call_after_refresh(self.scroll_end, animate=False)
