@@ -3,8 +3,9 @@
 A case waits on someone when an action of theirs moves it on: cases assigned to them or
 their organisation (to accept, resolve, return), cases in their area at a state their
 post acts on (to register, dispatch, verify, close), and, for a supervisor, late cases
-to urge. Escalating and urging can be done to almost any open case and make nothing wait
-on anybody, so they count only as the supervisor's duty on late cases.
+to urge. Escalating, urging, calling the requester back and the like can be done to almost
+any open case and make nothing wait on anybody, so they count only as the supervisor's duty
+on late cases.
 
 The candidates come from the queue query (the open cases in scope at those states,
 soonest due first); each is then checked with the same rule the case screen uses to
@@ -16,7 +17,7 @@ from __future__ import annotations
 import attrs
 from gridgov.core import OPEN_STATES, Actor, Issue, Platform
 
-OPTIONAL = frozenset({"escalate", "urge"})
+OPTIONAL = frozenset({"escalate", "urge", "callback", "complaint", "unmerge"})
 CANDIDATES = 300
 """The most cases looked at (soonest due first); a person's to-do list is shorter."""
 

@@ -272,7 +272,7 @@ async def test_10_my_work_lists_what_waits_on_each_post(platform, make_app, grid
     expected = {
         "handler_zjj": [late, fresh],  # assigned to his organisation, the late one first
         "handler_cgj": [elsewhere],
-        "dispatcher_sx": [to_verify, new],  # verify (with a deadline) and register (none)
+        "dispatcher_sx": [new, to_verify],  # register (due two hours after the report) first
         "worker_sx01": [to_verify],
         "supervisor": [late],  # late cases to urge
     }
