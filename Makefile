@@ -28,11 +28,13 @@ run: $(BIN)/gridgov $(DEMO_DB)
 	$(BIN)/gridgov --db $(DEMO_DB) tui --as $(LOGIN)
 
 test: $(BIN)/gridgov
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 	$(BIN)/ruff check .
+	$(BIN)/mypy core
 
 lint: $(BIN)/gridgov
 	$(BIN)/ruff check .
+	$(BIN)/mypy core
 
 $(VENV)/.bench-deps: pyproject.toml | $(BIN)/gridgov
 	$(BIN)/python -m pip install --quiet -e '.[test,bench]'

@@ -332,7 +332,9 @@ class DirectoryBuilder:
             self.dispatchers[comm] = self._member(org=self.residents_committees[comm], home=comm,
                                                   login=None if i else "demo_dispatcher")
             self._post(self.dispatchers[comm], "dispatcher", area=comm, duties="社区一窗受理")
-        self.leaders, self.workers, self.heads = {}, {}, {}
+        self.leaders: dict[str, str] = {}
+        self.workers: dict[str, str] = {}
+        self.heads: dict[str, str] = {}
         for i, unit in enumerate(self.unit_codes):
             rc = self.residents_committees[self.community_of[unit]]
             home = rng.choice(self.buildings[unit])

@@ -21,8 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import random
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import attrs
@@ -35,6 +35,8 @@ from .registry import Category
 from .sla import SlaBook
 from .timezone import DEFAULT_ZONE
 from .workflow import apply_event, event_row, issue_row, make_event, metric_deltas
+
+T = TypeVar("T")
 
 CATEGORY_WEIGHTS = {
     "road.repair": 10, "elevator.retrofit": 3, "environment.sanitation": 16, "property.dispute": 9,
@@ -120,7 +122,9 @@ def open_hours(counts: list[tuple[str, int]], end: dt.datetime, zone: str, wante
 
 
 def plan_chunks(counts: list[tuple[str, int]], size: int) -> list[Chunk]:
-    chunks, current, first, next_id = [], [], 1, 1
+    chunks: list[Chunk] = []
+    current: list[tuple[str, int]] = []
+    first, next_id = 1, 1
     for day, n in counts:
         current.append((day, n))
         next_id += n
@@ -226,9 +230,9 @@ class Simulator:
     def case(self, issue_id: int, at: dt.datetime, recent: bool = False) -> None:
         rng, w = self.rng, self.w
         master, master_unit = self.previous
-        ended = self.closed_at.get(master.id) if master else None
+        ended = self.closed_at.get(_known(master.id)) if master else None
         if master and rng.random() < 0.02 and (ended is None or ended > at + dt.timedelta(hours=4)):
-            unit = master_unit
+            unit = _known(master_unit)
             category, area, title, description = master.category, master.area_code, master.title, master.description
         else:
             master = None
@@ -269,7 +273,13 @@ class Simulator:
             bucket[key] = bucket.get(key, 0) + value
 
 
-def _pick(cum: list[float], rng: random.Random) -> int:
+def _known(value: T | None) -> T:
+    """A field a case always has at this point of its simulated life (an earlier step set it)."""
+    assert value is not None
+    return value
+
+
+def _pick(cum: Sequence[float], rng: random.Random) -> int:
     import bisect
 
     return bisect.bisect_right(cum, rng.random() * cum[-1])
@@ -318,6 +328,7 @@ class Life:
     def _live(self) -> None:
         rng, unit, issue = self.rng, self.unit, self.draft
         changes = {k: v for k, v in attrs.asdict(issue, recurse=False).items() if k not in ("id", "status", "version")}
+        changes["register_due"] = self._stage_due("register", self.t)
         self.step("report", "reported", issue.reporter or unit.worker, changes)
         desk = self.sim.desk(unit, unit.code)
         delay = rng.uniform(0.1, 3.0)
@@ -327,7 +338,9 @@ class Life:
         if self.stop is None and rng.random() < 0.03:
             self.step("reject", "rejected", desk, {}, note=rng.choice(_REJECT_NOTES), after_hours=delay)
             return
-        self.step("register", "registered", desk, {"registered_at": self.t + dt.timedelta(seconds=int(delay * 3600))},
+        registered_at = self.t + dt.timedelta(seconds=int(delay * 3600))
+        self.step("register", "registered", desk,
+                  {"registered_at": registered_at, "dispatch_due": self._stage_due("dispatch", registered_at)},
                   after_hours=delay)
         ups = rng.choices(range(len(SETTLE_WEIGHTS)), weights=SETTLE_WEIGHTS)[0]
         handling = unit.code
@@ -338,8 +351,10 @@ class Life:
             returned_once = True
         for _ in range(ups):
             parent = self.sim.w.paths[handling].rstrip("/").split("/")[-2]
-            self.step("escalate", "registered", self.sim.desk(unit, handling), self._escalation(parent),
-                      note=rng.choice(_ESCALATE_NOTES), after_hours=rng.uniform(2, 48))
+            hours = rng.uniform(2, 48)
+            self.step("escalate", "registered", self.sim.desk(unit, handling),
+                      self._escalation(parent, self.t + dt.timedelta(seconds=int(hours * 3600))),
+                      note=rng.choice(_ESCALATE_NOTES), after_hours=hours)
             handling = parent
         self.dispatch(handling)
         if not returned_once and rng.random() < 0.04 or self.stop == "returned":
@@ -348,11 +363,17 @@ class Life:
         self.work()
         self.finish(handling)
 
-    def _escalation(self, parent: str) -> dict[str, Any]:
+    def _stage_due(self, stage: str, at: dt.datetime) -> dt.datetime:
+        """The register or dispatch deadline of a stage starting at ``at``, as the core's
+        effects set it (core/effects.py)."""
+        return self.sim.s.sla.stage_deadline(self.cat, self.issue.priority, stage, at, self.sim.zone)
+
+    def _escalation(self, parent: str, at: dt.datetime) -> dict[str, Any]:
         return {
             "handling_area": parent, "level": self.sim.w.levels_of[parent], "assignee_org": None,
             "assignee_member": None, "response_due": None, "resolve_due": None, "dispatched_at": None,
             "accepted_at": None, "escalation_count": self.issue.escalation_count + 1,
+            "dispatch_due": self._stage_due("dispatch", at),
         }
 
     def dispatch(self, handling: str, avoid: str | None = None) -> None:
@@ -365,10 +386,13 @@ class Life:
                    "resolve_due": resolve_due, "accepted_at": None}, after_hours=after)
 
     def give_back(self) -> None:
-        handler = self.sim.w.handlers.get(self.issue.assignee_org, self.unit.leader)
+        handler = self.sim.w.handlers.get(self.issue.assignee_org or "", self.unit.leader)
+        hours = self.rng.uniform(0.3, 6)
+        at = self.t + dt.timedelta(seconds=int(hours * 3600))
         self.step("return", "returned", handler,
-                  {"assignee_org": None, "assignee_member": None, "return_count": self.issue.return_count + 1},
-                  note=self.rng.choice(_RETURN_NOTES), after_hours=self.rng.uniform(0.3, 6))
+                  {"assignee_org": None, "assignee_member": None, "return_count": self.issue.return_count + 1,
+                   "dispatch_due": self._stage_due("dispatch", at)},
+                  note=self.rng.choice(_RETURN_NOTES), after_hours=hours)
 
     def _late(self, due: dt.datetime, on_time_share: float, start: dt.datetime, latest: float = 0.92) -> float:
         """Hours from now until the next step: before ``due`` mostly, sometimes after."""
@@ -391,21 +415,23 @@ class Life:
         return hours
 
     def work(self) -> None:
-        issue, handler = self.issue, self.sim.w.handlers.get(self.issue.assignee_org, self.unit.leader)
-        hours = self.urge_if_late(issue.response_due, self._late(issue.response_due, 0.9, issue.dispatched_at))
+        issue, handler = self.issue, self.sim.w.handlers.get(self.issue.assignee_org or "", self.unit.leader)
+        due, start = _known(issue.response_due), _known(issue.dispatched_at)
+        hours = self.urge_if_late(due, self._late(due, 0.9, start))
         self.step("accept", "in_progress", handler, {"accepted_at": self.t + dt.timedelta(seconds=int(hours * 3600))},
                   after_hours=hours)
         self.resolve(handler)
 
     def resolve(self, handler: str) -> None:
         issue = self.issue
-        hours = self.urge_if_late(issue.resolve_due, self._late(issue.resolve_due, 0.9, issue.dispatched_at, 0.6))
+        due, start = _known(issue.resolve_due), _known(issue.dispatched_at)
+        hours = self.urge_if_late(due, self._late(due, 0.9, start, 0.6))
         self.step("resolve", "resolved", handler, {"resolved_at": self.t + dt.timedelta(seconds=int(hours * 3600))},
                   note=self.rng.choice(_RESOLVE_NOTES), after_hours=hours)
 
     def _follow_up(self) -> float:
         """Hours to the on-site check or the closing: a small share of the case's deadline."""
-        window = (self.issue.resolve_due - self.issue.dispatched_at).total_seconds() / 3600
+        window = (_known(self.issue.resolve_due) - _known(self.issue.dispatched_at)).total_seconds() / 3600
         return max(0.3, min(window * self.rng.uniform(0.02, 0.12), 48.0))
 
     def finish(self, handling: str) -> None:
@@ -414,7 +440,7 @@ class Life:
             if rng.random() < 0.05 and self.issue.rework_count < 2:
                 self.step("rework", "in_progress", unit.worker, {"resolved_at": None, "rework_count": self.issue.rework_count + 1},
                           note=rng.choice(_REWORK_NOTES), after_hours=rng.uniform(1, 30))
-                self.resolve(self.sim.w.handlers.get(self.issue.assignee_org, unit.leader))
+                self.resolve(self.sim.w.handlers.get(self.issue.assignee_org or "", unit.leader))
                 continue
             self.step("verify", "verified", unit.worker, {}, after_hours=self._follow_up())
             break
@@ -426,9 +452,11 @@ class Life:
                   {"closed_at": self.t + dt.timedelta(seconds=int(close_after * 3600)), "rating": rating},
                   after_hours=close_after)
         if rating == "dissatisfied" and (wants_reopen or rng.random() < 0.4) and self.issue.status == "closed":
+            hours = rng.uniform(2, 72)
             self.step("reopen", "reopened", self.sim.desk(unit, handling),
-                      {"closed_at": None, "rating": None, "resolved_at": None, "registered_at": self.issue.registered_at},
-                      note=rng.choice(_REOPEN_NOTES), after_hours=rng.uniform(2, 72))
+                      {"closed_at": None, "rating": None, "resolved_at": None, "registered_at": self.issue.registered_at,
+                       "dispatch_due": self._stage_due("dispatch", self.t + dt.timedelta(seconds=int(hours * 3600)))},
+                      note=rng.choice(_REOPEN_NOTES), after_hours=hours)
             self.ended = None
             self.dispatch(handling)
             self.work()
@@ -485,7 +513,7 @@ def simulate_all(setup: Setup, chunks: list[Chunk], processes: int = 1) -> Itera
         # At most two chunks per worker in flight: the writer is slower than the workers,
         # and unbounded results would pile up in memory (3 GB for a million cases).
         waiting = iter(chunks)
-        flight = collections.deque()
+        flight: collections.deque[tuple[Any, Any]] = collections.deque()
         for chunk in itertools.islice(waiting, 2 * processes):
             flight.append((chunk, pool.apply_async(_simulate_in_worker, (chunk,))))
         while flight:

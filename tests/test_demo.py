@@ -63,6 +63,24 @@ def test_every_demo_case_replays_to_its_row(small):
         assert {k: stored[k] for k in expected} == expected
 
 
+def test_demo_cases_carry_the_stage_deadlines_the_core_would_set(small):
+    """A demo case is due for registering two hours (by its SLA rule) after it was reported,
+    and every registered one has a dispatch deadline, as if the core's effects had run."""
+    platform, _ = small
+    system = Actor.system()
+    rows = platform._store.sql.execute(
+        "SELECT id FROM issue WHERE source != 'plugin' ORDER BY id").fetchall()
+    for (issue_id,) in random.Random(5).sample(rows, 200):
+        issue = platform.issues.get(system, issue_id)
+        category = platform.categories[issue.category]
+        assert issue.register_due == platform.sla.stage_deadline(
+            category, issue.priority, "register", issue.reported_at, platform.zone), issue_id
+        if issue.registered_at is not None:
+            assert issue.dispatch_due is not None, issue_id
+    open_unregistered = platform.issues.list(system, status="reported", open_only=True, limit=50)
+    assert open_unregistered and all(i.due_stage == "register" for i in open_unregistered)
+
+
 def test_demo_metrics_look_like_a_real_district(small):
     platform, _ = small
     district = platform.areas.roots()[0].code

@@ -52,7 +52,8 @@ class ProgressBar:
             self.stream.flush()
 
 
-def _database_files(path: Path) -> list[Path]:
+def _database_files(path: Path | str) -> list[Path]:
+    path = Path(path)
     return [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
 
 
@@ -103,7 +104,7 @@ def demo(app: AppContext, scale: str, seed: int, issues: int | None, until_text:
     finally:
         bar.finish()
     app.close()
-    size = sum(f.stat().st_size for f in _database_files(path) if f.exists())
+    size = sum(int(f.stat().st_size) for f in _database_files(path) if f.exists())
     period = f"{platform.time.format(summary.start)} – {platform.time.format(summary.end)}"
     click.echo(f"loaded the {scale} demo (seed {seed}, {period}) into {path} in {summary.seconds:.1f} s; "
                f"database {size / 1e6:.1f} MB")

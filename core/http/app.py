@@ -7,6 +7,7 @@ worker process on the ``--db`` location (SQLite file or PostgreSQL URL).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -122,7 +123,7 @@ def create_app(pool: PlatformPool, *, settings: dict[str, Any] | None = None) ->
     return app
 
 
-def _jsonable(errors: list[Any]) -> list[dict[str, Any]]:
+def _jsonable(errors: Sequence[Any]) -> list[dict[str, Any]]:
     """Validation errors without the raw input objects that may not serialise (bytes)."""
     return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
             for e in errors]

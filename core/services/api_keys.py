@@ -14,6 +14,7 @@ import builtins
 import datetime as dt
 import hashlib
 import secrets
+from typing import Any
 
 import attrs
 
@@ -89,7 +90,7 @@ class ApiKeyService(Service):
 
     def list(self, actor: Actor, *, login: str | None = None, include_revoked: bool = False) -> builtins.list[ApiKey]:
         """The keys of the members the actor manages (all of one member's with ``login``)."""
-        where = {"login": login} if login else {}
+        where: dict[str, Any] = {"login": login} if login else {}
         if not include_revoked:
             where["revoked_at__isnull"] = True
         rows = self.store.select("api_key", order_by="id", **where)

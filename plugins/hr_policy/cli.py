@@ -68,10 +68,12 @@ def policy() -> None:
 @policy.command("list")
 @click.option("--topic", type=click.Choice(TOPICS))
 @click.option("--in-force", is_flag=True, help="Only policies in force today.")
+@AS
 @JSON
 @pass_app
-def policy_list(app, topic: str | None, in_force: bool, as_json: bool) -> None:
+def policy_list(app, topic: str | None, in_force: bool, login: str | None, as_json: bool) -> None:
     svc = _service(app)
+    svc.require_read(app.actor(login))
     found = svc.policies(topic=topic, in_force_on=svc.today() if in_force else None)
     if as_json:
         echo_json([attrs.asdict(p) for p in found])
@@ -84,10 +86,13 @@ def policy_list(app, topic: str | None, in_force: bool, as_json: bool) -> None:
 
 @policy.command("show")
 @click.argument("code")
+@AS
 @JSON
 @pass_app
-def policy_show(app, code: str, as_json: bool) -> None:
-    p = _service(app).policy(code)
+def policy_show(app, code: str, login: str | None, as_json: bool) -> None:
+    svc = _service(app)
+    svc.require_read(app.actor(login))
+    p = svc.policy(code)
     if as_json:
         echo_json(attrs.asdict(p))
         return
@@ -147,11 +152,15 @@ def policy_change(app, code, title_zh, title_en, effective_until, rules, summary
 @hr.command("notices")
 @click.argument("code")
 @click.option("--version", type=int)
+@AS
 @JSON
 @pass_app
-def notices(app, code: str, version: int | None, as_json: bool) -> None:
-    """The stored notice list of a policy version."""
-    _notices_out(app, _service(app).notices(code, version), as_json)
+def notices(app, code: str, version: int | None, login: str | None, as_json: bool) -> None:
+    """The stored notice list of a policy version: the firms in your scope."""
+    svc = _service(app)
+    actor = app.actor(login)
+    svc.require_read(actor)
+    _notices_out(app, svc.notices_in_scope(actor, code, version), as_json)
 
 
 # -- eligibility ------------------------------------------------------------------------
@@ -232,11 +241,15 @@ def session_plan(app, title, held_on, venue_area, venue, hosts, policies, invite
 
 @session.command("list")
 @click.option("--area")
+@AS
 @JSON
 @pass_app
-def session_list(app, area: str | None, as_json: bool) -> None:
+def session_list(app, area: str | None, login: str | None, as_json: bool) -> None:
+    """Sessions held at venues in your scope (in AREA with --area)."""
     svc = _service(app)
-    found = svc.sessions(area=area)
+    actor = app.actor(login)
+    svc.require_read(actor, area)
+    found = svc.sessions_in_scope(actor, area=area)
     if as_json:
         echo_json([attrs.asdict(s) for s in found])
         return
@@ -249,11 +262,14 @@ def session_list(app, area: str | None, as_json: bool) -> None:
 
 @session.command("show")
 @click.argument("session_id", type=RECORD_ID)
+@AS
 @JSON
 @pass_app
-def session_show(app, session_id: int, as_json: bool) -> None:
+def session_show(app, session_id: int, login: str | None, as_json: bool) -> None:
+    """A session and its attendance (needs hr.read over the venue)."""
     svc = _service(app)
     s = svc.session(session_id)
+    svc.require_read(app.actor(login), s.venue_area)
     rows = svc.attendance(session_id)
     if as_json:
         echo_json({**attrs.asdict(s), "attendance": [attrs.asdict(a) for a in rows]})

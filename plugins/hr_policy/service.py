@@ -155,6 +155,16 @@ class HrPolicyService(QuestionDesk):
         if org is None:
             raise ValidationError("department", f"unknown organisation {code}")
 
+    def notices_in_scope(self, actor: Actor, policy: str, version: int | None = None) -> list[Notice]:
+        """The notice list, cut to the firms seated where ``actor`` may read HR records."""
+        def readable(firm: str) -> bool:
+            org = self.platform.organisations.find(firm)
+            if org is None or org.area_code is None:
+                return actor.has(MANAGE)
+            path = self.platform.areas.path_of(org.area_code)
+            return any(actor.covers(p, path) for p in (READ, MANAGE))
+        return [n for n in self.notices(policy, version) if readable(n.firm)]
+
     def notices(self, policy: str, version: int | None = None) -> list[Notice]:
         """The stored notice list of a policy version (the latest by default)."""
         version = version or self.policy(policy).version
@@ -283,6 +293,11 @@ class HrPolicyService(QuestionDesk):
             path = self._path(area)
             found = [s for s in found if self.platform.areas.path_of(s.venue_area).startswith(path)]
         return found
+
+    def sessions_in_scope(self, actor: Actor, *, area: str | None = None) -> list[Session]:
+        """The sessions whose venue lies where ``actor`` may read HR records."""
+        return [s for s in self.sessions(area=area)
+                if any(actor.covers(p, self.platform.areas.path_of(s.venue_area)) for p in (READ, MANAGE))]
 
     def invite(self, actor: Actor, session_id: int, firms: Iterable[str]) -> int:
         """Add firms to a planned session's invitations; returns how many were new."""

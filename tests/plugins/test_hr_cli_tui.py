@@ -260,3 +260,19 @@ def test_palette_command_reports_the_figures(demo_platform):
     app.actor = demo_platform.actor("head_sx01b1")
     demo_platform.palette_commands["hr.outreach_summary"].run(app)
     assert shown[1][1].get("severity") == "error"
+
+
+def test_session_and_catalogue_commands_read_as_a_member_and_check_scope(demo_platform, capsys):
+    """``hr session list/show``, ``hr policy list/show`` and ``hr notices`` take ``--as`` like
+    the other commands: a grid worker without ``hr.read`` is refused, an officer is not."""
+    svc = HrPolicyService(demo_platform)
+    session_id = str(svc.sessions()[0].id)
+    policy = svc.policies()[0].code
+    for args in (("session", "list"), ("session", "show", session_id), ("policy", "list"),
+                 ("policy", "show", policy), ("notices", policy)):
+        code, out, err = run(demo_platform, capsys, "hr", *args, "--as", "worker_sx01", "--json")
+        assert code != 0 and "hr.read" in err, args
+        code, out, err = run(demo_platform, capsys, "hr", *args, "--as", "hr_talent", "--json")
+        assert code == 0 and json.loads(out) is not None, (args, err)
+    code, out, _ = run(demo_platform, capsys, "hr", "session", "list", "--as", "hr_talent", "--json")
+    assert {s["id"] for s in json.loads(out)} == {s.id for s in svc.sessions()}
