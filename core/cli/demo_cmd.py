@@ -106,7 +106,7 @@ def demo(app: AppContext, scale: str, seed: int, issues: int | None, until_text:
     app.close()
     size = sum(int(f.stat().st_size) for f in _database_files(path) if f.exists())
     period = f"{platform.time.format(summary.start)} – {platform.time.format(summary.end)}"
-    click.echo(f"loaded the {scale} demo (seed {seed}, {period}) into {path} in {summary.seconds:.1f} s; "
+    click.echo(f"loaded the {scale} demo (seed {seed}) for {period} into {path} in {summary.seconds:.1f} s; "
                f"database {size / 1e6:.1f} MB")
     click.echo(table(["records", "count"], [(name, f"{n:,}") for name, n in summary.counts.items()]))
     for failure in summary.plugin_failures:
