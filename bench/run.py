@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import time
@@ -52,6 +53,9 @@ def bench_commands(quick: bool, tui_db: Path | None) -> dict[str, list[str]]:
         "area_geometry": ["geo_bench.py", "--points", "5000" if quick else "20000"],
         "report_and_queue_vs_orm": ["orm_bench.py", "--profile", "--cases", "300"],
     }
+    commands["concurrent_writers"] = [
+        "concurrency_bench.py", "--workers", "4" if quick else "16", "--seconds", "5" if quick else "30",
+        *(["--pg"] if os.environ.get("GRIDGOV_TEST_PG_URL") else [])]
     if (BENCH / "import_members.py").exists():
         commands["import_members"] = ["import_members.py", *(["--rows", "20000"] if quick else [])]
     if (BENCH / "tui_bench.py").exists():
