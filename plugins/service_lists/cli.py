@@ -1,0 +1,6 @@
+import click
+
+
+@click.group("lists")
+def lists():
+    """x"""
