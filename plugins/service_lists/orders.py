@@ -202,8 +202,8 @@ class OrderService:
         table = self.t(ORDER)
         with self.platform.transaction():
             row = table.get(order_id)
-            LIFECYCLE.move(name, order_id)
-            if name in UNIT_MOVES and not rules.acts_for(actor, row["org_code"]):
+            move = LIFECYCLE.move(name, order_id)
+            if name in UNIT_MOVES and row["status"] in move.sources and not rules.acts_for(actor, row["org_code"]):
                 raise TransitionRefused(order_id, name, actor.refusal(f"{actor.login} does not act for {row['org_code']}"),
                                         record="order")
             if scheduled_for is not None:
