@@ -22,6 +22,7 @@ from .service import ListsService
 from .tables import CHECK, MILESTONE, NEED, NOTICE, PROGRESS, PROJECT, RATING, RESOURCE
 
 JOINT_DECISIONS = "joint_meetings_decision"
+INSTANT = dt.timedelta(seconds=1)  # instants are stored to the second: "up to and including now" is < now + 1 s
 
 
 class ProjectService:
@@ -215,12 +216,12 @@ class ProjectService:
         out = []
         with self.platform.transaction():
             for project in self.t(PROJECT).iter_rows(area_path__under=path, status__in=["planned", "in_progress"],
-                                                     created_at__lt=at, order_by="id"):
+                                                     created_at__lte=at, order_by="id"):
                 done = self.t(CHECK).rows(project_id=project["id"], month=month)
                 if done:
                     out.append(done[0])
                     continue
-                state, reason_zh, _ = self.standing(project, day, until=at)
+                state, reason_zh, _ = self.standing(project, day, until=at + INSTANT)
                 key = self.t(CHECK).insert({"project_id": project["id"], "area_path": project["area_path"],
                                             "month": month, "state": state, "reason": reason_zh,
                                             "percent": project["percent"], "checked_by": actor.login, "at": at})
@@ -237,8 +238,9 @@ class ProjectService:
         first, following = rules.quarter_days(quarter)
         if self.platform.time.day_of(at) < first:
             raise ValidationError("quarter", f"{quarter} has not begun")
-        until = min(at, self.platform.time.start_of(following))
-        as_of = self.platform.time.day_of(until - dt.timedelta(microseconds=1))
+        # Everything up to the quarter's end, or up to and including the moment of issue.
+        until = min(at + INSTANT, self.platform.time.start_of(following))
+        as_of = self.platform.time.day_of(until - INSTANT)
         counts = {"on_track": 0, "late": 0, "stalled": 0, "completed": 0}
         items = []
         for project in self.t(PROJECT).iter_rows(area_path__under=path, status__ne="cancelled",

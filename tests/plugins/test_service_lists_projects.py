@@ -84,7 +84,7 @@ def recount(platform, area_path: str, first: dt.date, following: dt.date) -> dic
     end = platform.time.start_of(following)
     as_of = following - dt.timedelta(days=1)
     if platform.now() < end:
-        end, as_of = platform.now(), platform.today()
+        end, as_of = platform.now() + dt.timedelta(seconds=1), platform.today()
     counts = {"on_track": 0, "late": 0, "stalled": 0, "completed": 0}
     for p in platform.table("service_lists_project").rows(area_path__under=area_path):
         if p["status"] == "cancelled" or p["created_at"] >= end:
