@@ -28,7 +28,7 @@ from gridgov.core import (
 )
 
 from . import rules
-from .records import CATEGORY, MANAGE, Order
+from .records import CATEGORY, MANAGE, SERVE, Order
 from .tables import ORDER, ORDER_HISTORY, SERVICE
 
 COUNTING = ("placed", "dispatched", "taken", "scheduled", "completed", "rated")  # take a place in the month
@@ -142,20 +142,19 @@ class OrderService:
         if org is not None:
             rules.require_unit(actor, org, "this queue")
             return self.t(ORDER).rows(org_code=org, order_by=order_by, limit=limit, offset=offset, **where)
+        groups: list[dict[str, Any]]
         if area:
             path = self.platform.areas.path_of(area)
             actor.require("issue.read", path, what=f"area {area}")
-            paths = [path]
-        else:
-            paths = actor.paths_for("issue.read")
-            orgs = actor.orgs_for("issue.accept")
+            groups = [{"area_path__under": path}]
+        else:  # the actor's areas, and the units whose work the actor takes
+            groups = [{"area_path__under": p} for p in actor.paths_for("issue.read")]
+            orgs = sorted(set(actor.orgs_for("issue.accept")) | set(actor.orgs_for(SERVE)))
             if orgs:
-                return self.t(ORDER).rows(any_of(*[{"area_path__under": p} for p in paths], org_code__in=orgs),
-                                          order_by=order_by, limit=limit, offset=offset, **where)
-        if not paths:
+                groups.append({"org_code__in": orgs})
+        if not groups:
             return []
-        return self.t(ORDER).rows(any_of(*[{"area_path__under": p} for p in paths]), order_by=order_by,
-                                  limit=limit, offset=offset, **where)
+        return self.t(ORDER).rows(any_of(*groups), order_by=order_by, limit=limit, offset=offset, **where)
 
     def history(self, actor: Actor, order_id: int) -> list[dict[str, Any]]:
         self.get(actor, order_id)
