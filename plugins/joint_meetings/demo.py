@@ -1,0 +1,2 @@
+def load(platform, scale, rng, progress):
+    return None
