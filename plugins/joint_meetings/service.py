@@ -494,7 +494,7 @@ class JointMeetingsService:
         if case is None or case.status not in OPEN_STATES:
             return
         action = RESOLVE_ACTION if resolves and case.status in RESOLVABLE else DECIDE_ACTION
-        self.platform.issues.act(actor, topic.issue_id, action, note=note[:2000], at=max(at, _last_moment(case)))
+        self.platform.issues.act(actor, topic.issue_id, action, note=note[:2000], at=max(at, last_moment(case)))
 
     def complete(self, actor: Actor, decision_id: int, *, done_on: dt.date) -> Decision:
         """The owner unit carried the decision out."""
@@ -563,7 +563,7 @@ class JointMeetingsService:
         return out
 
 
-def _last_moment(case: Any) -> dt.datetime:
+def last_moment(case: Any) -> dt.datetime:
     """The latest instant the case records, so a written decision never precedes it."""
     stamps = [case.reported_at, case.registered_at, case.dispatched_at, case.accepted_at, case.resolved_at]
     return max(s for s in stamps if s is not None)
