@@ -21,9 +21,12 @@ from gridgov.core import Actor, Area, Member, NotFound, Platform, RoleAssignment
 
 from .cobuild import CoBuildingService
 from .records import COMMITMENT_KINDS, SECRETARY, Attendance, Body
-from .service import RESOLVABLE, JointMeetingsService, last_moment
+from .service import JointMeetingsService, last_moment
 
 SEASON_DAYS = 91
+# Topics come from cases being worked on; the rarer states (returned, reopened) are left as
+# the core demo made them.
+WORKED_ON = ["dispatched", "in_progress"]
 
 
 @attrs.frozen(kw_only=True)
@@ -247,7 +250,7 @@ class _Season:
         return meetings
 
     def cases_for(self, body: Body, before: dt.datetime) -> list[int]:
-        found = self.platform.issues.list(self.system, area=body.area_code, status=sorted(RESOLVABLE), limit=30)
+        found = self.platform.issues.list(self.system, area=body.area_code, status=WORKED_ON, limit=30)
         taken = self.platform.table("joint_meetings_topic")
         core = {code for code, c in self.platform.categories.items() if c.plugin in ("gridgov", "")}
         return [c.id for c in found if c.category in core and last_moment(c) < before - dt.timedelta(days=1)
@@ -331,5 +334,8 @@ def run_season(platform: Platform, targets: SeasonTargets, rng: random.Random | 
 
 
 def load(platform: Platform, scale: str, rng: random.Random, progress: Callable[[str, int, int], None]) -> None:
-    """The demo's season (``load_demo_data``)."""
-    run_season(platform, TARGETS.get(scale, TARGETS["small"]), rng, progress)
+    """The demo's season (``load_demo_data``). The plugin draws from a copy of the shared
+    generator, so the other plugins' demo data is what it would be without this one."""
+    own = random.Random()
+    own.setstate(rng.getstate())
+    run_season(platform, TARGETS.get(scale, TARGETS["small"]), own, progress)
