@@ -351,10 +351,10 @@ class Life:
             returned_once = True
         for _ in range(ups):
             parent = self.sim.w.paths[handling].rstrip("/").split("/")[-2]
-            hours = rng.uniform(2, 48)
+            note, hours = rng.choice(_ESCALATE_NOTES), rng.uniform(2, 48)  # the seed's order of draws
             self.step("escalate", "registered", self.sim.desk(unit, handling),
                       self._escalation(parent, self.t + dt.timedelta(seconds=int(hours * 3600))),
-                      note=rng.choice(_ESCALATE_NOTES), after_hours=hours)
+                      note=note, after_hours=hours)
             handling = parent
         self.dispatch(handling)
         if not returned_once and rng.random() < 0.04 or self.stop == "returned":
@@ -387,12 +387,12 @@ class Life:
 
     def give_back(self) -> None:
         handler = self.sim.w.handlers.get(self.issue.assignee_org or "", self.unit.leader)
-        hours = self.rng.uniform(0.3, 6)
+        note, hours = self.rng.choice(_RETURN_NOTES), self.rng.uniform(0.3, 6)
         at = self.t + dt.timedelta(seconds=int(hours * 3600))
         self.step("return", "returned", handler,
                   {"assignee_org": None, "assignee_member": None, "return_count": self.issue.return_count + 1,
                    "dispatch_due": self._stage_due("dispatch", at)},
-                  note=self.rng.choice(_RETURN_NOTES), after_hours=hours)
+                  note=note, after_hours=hours)
 
     def _late(self, due: dt.datetime, on_time_share: float, start: dt.datetime, latest: float = 0.92) -> float:
         """Hours from now until the next step: before ``due`` mostly, sometimes after."""
@@ -452,11 +452,11 @@ class Life:
                   {"closed_at": self.t + dt.timedelta(seconds=int(close_after * 3600)), "rating": rating},
                   after_hours=close_after)
         if rating == "dissatisfied" and (wants_reopen or rng.random() < 0.4) and self.issue.status == "closed":
-            hours = rng.uniform(2, 72)
+            note, hours = rng.choice(_REOPEN_NOTES), rng.uniform(2, 72)
             self.step("reopen", "reopened", self.sim.desk(unit, handling),
                       {"closed_at": None, "rating": None, "resolved_at": None, "registered_at": self.issue.registered_at,
                        "dispatch_due": self._stage_due("dispatch", self.t + dt.timedelta(seconds=int(hours * 3600)))},
-                      note=rng.choice(_REOPEN_NOTES), after_hours=hours)
+                      note=note, after_hours=hours)
             self.ended = None
             self.dispatch(handling)
             self.work()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from gridgov.core import AccessDenied, ValidationError
+from gridgov.core import AccessDenied, Actor, ValidationError
 from gridgov.plugins.service_lists.projects import ProjectService
 from gridgov.plugins.service_lists.records import Decision, Milestone, Need
 from gridgov.plugins.service_lists.service import ListsService
@@ -122,14 +122,30 @@ def test_a_committee_decision_needs_its_note_and_a_joint_meeting_its_id(platform
         Decision(decided_on=dt.date(2026, 10, 1))
     with pytest.raises(ValidationError, match="decision_ref"):
         Decision(kind="joint_meeting", decided_on=dt.date(2026, 10, 1))
-    # Without the joint-meetings plugin loaded, the id is kept as given.
+    # With the built-in joint-meetings plugin: a decision of the community's body links, a
+    # made-up id is refused.
+    from gridgov.core.testing import local_time
+    from gridgov.plugins.joint_meetings.service import JointMeetingsService
+
     keeper = actors["keeper_sx"]
     res = resource(platform, keeper)
     wanted = need(platform, actors["worker_sx01"])
-    project = ProjectService(platform).decide(
-        keeper, wanted["id"], res["id"], Decision(kind="joint_meeting", decided_on=dt.date(2026, 10, 1), decision_ref=77),
-        due=dt.date(2027, 1, 31))
-    assert (project["decision_kind"], project["decision_ref"]) == ("joint_meeting", 77)
+    meetings, system = JointMeetingsService(platform), Actor.system()
+    body = meetings.add_body(system, area="SX", name="山厦社区大党委")
+    meeting = meetings.schedule(system, body.id, at=local_time(2026, 10, 15, 15), place="社区")
+    meetings.record_minutes(system, meeting.id, minutes="议定助餐点由第一网格党支部承办")
+    decision = meetings.decide(system, meeting.id, text="助餐点由第一网格党支部承办", owner_org="ZJJ",
+                               due=dt.date(2026, 12, 31))
+
+    def linked(ref):
+        return ProjectService(platform).decide(
+            keeper, wanted["id"], res["id"],
+            Decision(kind="joint_meeting", decided_on=dt.date(2026, 10, 16), decision_ref=ref), due=dt.date(2027, 1, 31))
+
+    with pytest.raises(ValidationError, match="no joint-meetings decision 9999"):
+        linked(9999)
+    project = linked(decision.id)
+    assert (project["decision_kind"], project["decision_ref"]) == ("joint_meeting", decision.id)
 
 
 def test_need_records_refuse_bad_input():
