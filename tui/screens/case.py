@@ -45,6 +45,7 @@ from .case_picker import CasePicker
 from .merge import MergeForm, requester, side_by_side
 from .unmask import UnmaskDialog
 
+
 def degrees(value: float) -> str:
     """A coordinate to six places (about 0.1 m), without trailing zeros: ``22.69``."""
     return f"{value:.6f}".rstrip("0").rstrip(".")

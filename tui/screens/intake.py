@@ -9,11 +9,11 @@ own grid: the next request is not filed under the last one's building.
 
 Where exactly: an address as the resident says it, and optionally a point (``lat, lon``,
 WGS-84, as a phone's map gives it). A point names the area that holds it (the core's
-``areas.locate``) and fills the area field while that still holds the form's start value;
-with the area field emptied, the core finds the area from the point. Files (photos of the
-site; paths, ``;`` between them) are attached in the same transaction as the report: a
-file the core refuses (too large) leaves nothing saved, says why in one line and keeps
-the form as it was.
+``areas.locate``) and fills the area field while that still holds the form's start value
+or an earlier point's area; with the area field emptied, the core finds the area from
+the point. Files (photos of the site; paths, ``;`` between them) are attached in the
+same transaction as the report: a file the core refuses (too large) leaves nothing
+saved, says why in one line and keeps the form as it was.
 
 This screen is a form: the digit keys type, they never switch screens (Esc leaves).
 """
@@ -167,8 +167,10 @@ class IntakeScreen(GridgovScreen):
             return
         hint.update(plain(self.t("intake.point_in", area=f"{self.labels.place(found.code)} {found.code}")))
         area = self.query_one("#area", Input)
-        if area.value.strip() in ("", self.home_area or ""):
-            area.value = found.code
+        # Follow the point while the area is the form's start or what an earlier point gave
+        # (the point is typed a digit at a time); never over an area the user chose.
+        if area.value.strip() in ("", self.home_area or "", self.area_from_point):
+            area.value = self.area_from_point = found.code
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
@@ -200,6 +202,7 @@ class IntakeScreen(GridgovScreen):
         for selector in ("#title", "#requester-name", "#address", "#point", "#files"):
             self.query_one(selector, Input).value = ""
         self.query_one("#area", Input).value = self.home_area or ""
+        self.area_from_point = ""
         self.query_one("#description", TextArea).text = ""
         self.query_one(PhoneInput).clear_phone()
         self.query_one("#category", Select).clear()
