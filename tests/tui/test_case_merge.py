@@ -65,7 +65,7 @@ async def test_merge_suggested_confirmed_shown_on_the_master_and_undone(platform
         master_case = app.screen
         assert isinstance(master_case, CaseScreen) and master_case.issue_id == master
         text = flat(screen_text(app))
-        assert "并入本案的重复件（1）" in text and f"#{dup}1栋门口路灯坏了不亮·李先生139****4321" in text
+        assert "1件并入本案，其诉求人也须答复" in text and f"#{dup}李先生139****4321·1栋门口路灯坏了不亮" in text
         assert "13987654321" not in text
         assert [i.id for i in platform.issues.duplicates(SYSTEM, master)] == [dup]
 

@@ -80,7 +80,6 @@ class CaseScreen(GridgovScreen):
         with Horizontal(id="case-body"):
             with VerticalScroll(id="case-fields-box"):
                 yield Static(id="case-fields")
-                yield Static(id="case-duplicates")
             yield Timeline(id="timeline")
         yield Static(id="case-actions")
         yield Footer(compact=True)
@@ -115,7 +114,6 @@ class CaseScreen(GridgovScreen):
             if isinstance(attachment["at"], str):
                 attachment["at"] = dt.datetime.fromisoformat(attachment["at"])
         self.query_one("#case-fields", Static).update(self._fields(self.issue))
-        self.query_one("#case-duplicates", Static).update(self._duplicates())
         self.query_one(Timeline).show(events, attachments)
         self._bind_actions()
         self._show_actions()
@@ -203,19 +201,19 @@ class CaseScreen(GridgovScreen):
             rows.insert(5, ("result", plain(self.result_note)))
         if issue.merged_into:
             rows.insert(2, ("merged_into", plain(f"#{issue.merged_into}")))
+        if self.duplicates:  # near the top: visible without scrolling on a small terminal
+            rows.insert(2, ("duplicates", self._duplicates()))
         for key, value in rows:
             table.add_row(t(f"field.{key}"), value)
         return table
 
     def _duplicates(self) -> Text:
         """The cases merged into this one, each with its requester: they are owed an answer too."""
-        if not self.duplicates:
-            return Text()
-        text = Text("\n" + self.t("case.duplicates", n=len(self.duplicates)), style="bold")
+        text = Text(self.t("case.answer_them", n=len(self.duplicates)), style="dim")
         for dup in self.duplicates:
             text.append(f"\n#{dup.id} ", style="bold")
+            text.append(f"{requester(dup)} · ")
             text.append(dup.title)
-            text.append(f" · {requester(dup)} · {self.labels.when(dup.reported_at)}", style="dim")
         return text
 
     # -- acting ---------------------------------------------------------------------------
@@ -314,6 +312,7 @@ class CaseScreen(GridgovScreen):
         """Tell the app and the actor; True when the case left the actor's view (closed here)."""
         name = self.labels.action(action)
         self.gg.issue_changed(self.issue_id, action)
+        self.seen_changes = self.gg.changes  # shown again after the form: nothing to reload twice
         raw = self.platform.issues.find_raw(self.issue_id)
         if raw is not None and not self.platform.issues.can_read(self.actor, raw):
             self.notify(self.t("case.left_view", action=name, id=self.issue_id, where=self._holder(updated)))
