@@ -136,3 +136,39 @@ async def test_closing_a_master_names_the_requesters_of_its_duplicates(platform,
         assert isinstance(app.screen, ActionForm)
         text = screen_text(app)
         assert "Answer these requesters too" in text and f"#{dup} 李先生 139****4321" in text
+
+
+async def test_at_80x24_both_cases_and_the_duplicates_show_whole(platform, make_app):
+    long_master = "山厦路十二号一栋东门口的路灯连续三个晚上都不亮居民出行不便"
+    long_dup = "山厦路十二号一栋东门口路灯不亮已经三天晚上出行很不方便"
+    master = report(platform, long_master, requester_name="陈女士", requester_phone="13812345678",
+                    address="山厦路十二号一栋东门")
+    dup = report(platform, long_dup, requester_name="李先生", requester_phone="13987654321")
+    app = make_app("dispatcher_sx", "zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_case(pilot, dup)
+        await pilot.press("m", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmAction)
+        text = flat(screen_text(app))
+        assert "…" not in text and "y：合并·n或Esc：取消" in text  # the whole dialog, down to its keys
+        for part in (long_master[:8], long_master[-8:], long_dup[:8], long_dup[-8:], "山厦路十二号一栋东门"):
+            assert part in text, part  # each title folds within its column, never cut
+        await pilot.press("y", "T")
+        await pilot.pause()
+        assert app.screen.issue_id == master
+        text = screen_text(app)
+        assert "…" not in text and f"#{dup}李先生139****4321·{long_dup}" in flat(text)
+
+
+async def test_at_80x24_the_merge_form_with_every_suggestion_shows_its_keys(platform, make_app):
+    ids = [report(platform, f"1栋门口路灯不亮第{i}次") for i in range(7)]
+    app = make_app("dispatcher_sx", "zh")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_case(pilot, ids[-1])
+        await pilot.press("m")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, MergeForm) and len(form.candidates) == 5
+        text = screen_text(app)
+        assert "…" not in text and "Esc 取消" in text and "备注（可选）" in text

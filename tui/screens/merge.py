@@ -81,9 +81,9 @@ class MergeForm(GridgovModal):
             yield DataTable(id="masters", cursor_type="row")
             yield Static(id="masters-none", classes="dim")
             yield Label(t("form.merge_into"))
-            yield Input(placeholder=t("merge.number_hint"), type="integer", id="merge_into")
+            yield Input(placeholder=t("merge.number_hint"), type="integer", id="merge_into", compact=True)
             yield Label(t("form.note_optional"))
-            yield Input(placeholder=t("form.note_hint"), id="note")
+            yield Input(placeholder=t("form.note_hint"), id="note", compact=True)
             yield Static(id="form-error")
             yield Label(t("merge.keys"), classes="dim")
 
