@@ -46,18 +46,23 @@ def test_binding_ids_have_descriptions():
         action_form,
         browse,
         case,
+        case_picker,
         duplicates,
+        goto,
         help,
         home,
         intake,
+        merge,
         queue,
+        unmask,
         work,
     )
 
     en = catalog("en")
     classes = [GridgovApp, home.HomeScreen, queue.QueueScreen, intake.IntakeScreen, case.CaseScreen,
                browse.BrowseScreen, help.HelpScreen, action_form.ActionForm, action_form.ConfirmAction,
-               duplicates.DuplicatesScreen, work.WorkScreen]
+               duplicates.DuplicatesScreen, work.WorkScreen, merge.MergeForm, unmask.UnmaskDialog,
+               case_picker.CasePicker, goto.GotoCase]
     for cls in classes:
         for binding in cls.BINDINGS:
             assert binding.id and f"key.{binding.id}" in en, (cls.__name__, binding)
@@ -65,7 +70,7 @@ def test_binding_ids_have_descriptions():
 
 def test_catalog_formats_and_falls_back():
     zh = Catalog("zh")
-    assert zh("queue.pager", page=2, pages=9, total=420) == "第 2/9 页 · 共 420 件 · n/p 翻页 · 回车打开"
+    assert zh("queue.pager", page=2, pages=9, total=420) == "第 2/9 页 · 共 420 件 · n/p 翻页 · 回车打开 · # 按编号打开"
     assert zh.status("in_progress") == "处置中" and Catalog("en").status("in_progress") == "in progress"
     assert zh("no.such.key") == "no.such.key"
     with pytest.raises(ValueError):

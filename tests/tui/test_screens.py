@@ -274,10 +274,14 @@ async def test_merge_asks_for_the_master_case(platform, make_app):
         assert app.screen.issue_id == duplicate
         await pilot.press("m")
         await pilot.pause()
+        assert app.screen.focused is app.screen.query_one("#merge_into", Input)  # no similar text: type it
         await pilot.press("enter")  # no number yet
         await pilot.pause()
         assert "Give the number" in screen_text(app)
         await pilot.press(*str(master), "enter")
+        await pilot.pause()
+        assert f"merge case #{duplicate}?" in screen_text(app)
+        await pilot.press("y")  # both cases were shown; merge
         await pilot.pause()
         issue = platform.issues.get(Actor.system(), duplicate)
         assert (issue.status, issue.merged_into) == ("merged", master)

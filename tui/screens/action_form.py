@@ -1,8 +1,13 @@
 """The form an action needs before it runs: a dispatch target (found by any part of its
 name or its code; empty lets the router choose), the master issue of a merge, a rating
 (none chosen in advance: the requester's answer is typed in, not assumed), a reason or
-result note. An escalation says where the case will go. Enter in the last field or
-Ctrl+S confirms, Esc cancels.
+result note. An escalation says where the case will go. A call-back records its outcome
+(reached, not reached, asked to call later) at the head of the note; a handler's result
+may bring files (paths, ``;`` between them). Enter in the last field or Ctrl+S confirms,
+Esc cancels.
+
+With ``submit`` the form takes the action itself and stays open on a refusal, showing
+the core's reason in its error line, so what was typed can be corrected.
 
 :class:`ConfirmAction` asks before an action that needs nothing typed but cannot be taken
 back lightly (verify: the case then goes to closing), showing what is being confirmed.
@@ -10,9 +15,11 @@ back lightly (verify: the case then goes to closing), showing what is being conf
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from gridgov.core import RATINGS, Issue, Transition
+from rich.console import RenderableType
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -20,10 +27,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
+from ..attachments import FileProblem, read_files
 from ..labels import plain
 from ..widgets.finder import FinderInput, Matches
 from ..widgets.suggesters import resolve_target, target_search
 from .base import GridgovModal
+
+OUTCOMES = ("reached", "not_reached", "call_later")
+OUTCOME_ACTIONS = frozenset({"callback"})
+"""Actions whose note starts with the outcome chosen in the form."""
+ATTACH_ACTIONS = frozenset({"resolve"})
+"""Actions whose form takes files, attached at the step the action writes."""
 
 
 class ActionForm(GridgovModal):
@@ -32,10 +46,13 @@ class ActionForm(GridgovModal):
         Binding("ctrl+s", "submit", "Confirm", id="form.submit"),
     ]
 
-    def __init__(self, issue: Issue, transition: Transition) -> None:
+    def __init__(self, issue: Issue, transition: Transition, *, info: Text | None = None,
+                 submit: Callable[[dict[str, Any]], str | None] | None = None) -> None:
         super().__init__()
         self.issue = issue
         self.transition = transition
+        self.info = info
+        self.submit = submit
 
     def compose(self) -> ComposeResult:
         t, req = self.t, self.transition.requires
@@ -44,6 +61,8 @@ class ActionForm(GridgovModal):
                         classes="dialog-title")
             if self.transition.action == "escalate":
                 yield Static(self._destination(), id="destination")
+            if self.info is not None:
+                yield Static(self.info, id="form-info")
             if "target" in req:
                 yield Label(t("form.target"))
                 yield FinderInput(placeholder=t("form.target_hint"), id="target")
@@ -54,8 +73,16 @@ class ActionForm(GridgovModal):
             if "rating" in req:
                 yield Label(t("form.rating"))
                 yield Select([(t.rating(r), r) for r in RATINGS], prompt=t("form.choose_rating"), id="rating")
-            yield Label(t("form.note") if "note" in req else t("form.note_optional"))
+            if self.transition.action in OUTCOME_ACTIONS:
+                yield Label(t("form.outcome"))
+                yield Select([(t(f"outcome.{o}"), o) for o in OUTCOMES], prompt=t("form.choose_outcome"),
+                             id="outcome")
+            note_needed = "note" in req and self.transition.action not in OUTCOME_ACTIONS
+            yield Label(t("form.note") if note_needed else t("form.note_optional"))
             yield Input(placeholder=t("form.note_hint"), id="note")
+            if self.transition.action in ATTACH_ACTIONS:
+                yield Label(t("form.files"))
+                yield Input(placeholder=t("form.files_hint"), id="files")
             yield Static(id="form-error")
             yield Label(t("form.keys"), classes="dim")
 
@@ -104,9 +131,20 @@ class ActionForm(GridgovModal):
                 return self._error(t("form.need_rating"))
             out["rating"] = rating
         note = self.query_one("#note", Input).value.strip()
+        if self.transition.action in OUTCOME_ACTIONS:
+            outcome = self.query_one("#outcome", Select).value
+            if outcome is Select.NULL:
+                return self._error(t("form.need_outcome"))
+            # The core keeps one note: the outcome leads it, so the log reads as a call record.
+            note = f"{t(f'outcome.{outcome}')}{t('form.outcome_sep')}{note}" if note else t(f"outcome.{outcome}")
         if "note" in req and not note:
             return self._error(t("form.need_note"))
         out["note"] = note
+        if self.transition.action in ATTACH_ACTIONS:
+            try:
+                out["files"] = read_files(self.query_one("#files", Input).value)
+            except FileProblem as exc:
+                return self._error(str(exc))
         return out
 
     def _error(self, message: str) -> None:
@@ -115,8 +153,14 @@ class ActionForm(GridgovModal):
 
     def action_submit(self) -> None:
         values = self.values()
-        if values is not None:
-            self.dismiss(values)
+        if values is None:
+            return
+        if self.submit is not None:
+            refusal = self.submit(values)
+            if refusal:
+                self._error(refusal)
+                return
+        self.dismiss(values)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -142,16 +186,17 @@ class ConfirmAction(GridgovModal):
         Binding("n,escape", "cancel", "No", id="confirm.no"),
     ]
 
-    def __init__(self, issue: Issue, transition: Transition, detail: Text) -> None:
+    def __init__(self, issue: Issue, transition: Transition, detail: RenderableType, *, wide: bool = False) -> None:
         super().__init__()
         self.issue = issue
         self.transition = transition
         self.detail = detail
+        self.wide = wide
 
     def compose(self) -> ComposeResult:
         t = self.t
         action = self.labels.action(self.transition.action)
-        with Vertical(id="confirm", classes="dialog"):
+        with Vertical(id="confirm", classes="dialog wide" if self.wide else "dialog"):
             yield Label(plain(t("confirm.title", action=action, id=self.issue.id)), classes="dialog-title")
             yield Static(self.detail, id="confirm-detail")
             with Horizontal(id="confirm-buttons"):

@@ -6,15 +6,26 @@ meantime the core refuses with a stale-update error, and the screen says so and 
 An action that takes the case out of the actor's view (a return, an escalation past their
 area) says where the case went and closes the screen; the list underneath reloads.
 Verify asks first, showing the handler's result that is being confirmed.
+
+The fields show where the case is (area, address, point) and the requester with the
+phone masked; ``p`` shows the full number in a dialog, only with a reason (logged). A
+master lists the cases merged into it with their requesters, who must be answered too
+(``D`` opens one); a merged case names its master (``T`` opens it). Merge suggests the
+likely masters and shows both cases before merging; a wrong merge is undone with ``M``.
+The timeline lists the files attached with each step. A form's refusal by the core stays
+in the form; the screen reloads after every change, and when shown again after a change
+made elsewhere (a duplicate unmerged on top of its master).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from functools import partial
 from typing import Any
 
 from gridgov.core import AccessDenied, GridgovError, Issue, NotFound, StaleUpdate
+from gridgov.core.access import UNMASK
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -22,12 +33,23 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
+from ..attachments import attach_all
 from ..keys import localize_bindings
 from ..labels import OVERDUE_STYLE, plain
+from ..messages import OpenIssue
 from ..widgets.timeline import Timeline
 from ..widgets.who_bar import WhoBar
 from .action_form import ActionForm, ConfirmAction
 from .base import GridgovScreen
+from .case_picker import CasePicker
+from .merge import MergeForm, requester, side_by_side
+from .unmask import UnmaskDialog
+
+
+def degrees(value: float) -> str:
+    """A coordinate to six places (about 0.1 m), without trailing zeros: ``22.69``."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
 
 CONFIRM = frozenset({"verify"})
 """Actions that need nothing typed but are asked about first."""
@@ -37,6 +59,9 @@ class CaseScreen(GridgovScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="case.back"),
         Binding("r", "reload", "Reload", id="case.reload"),
+        Binding("p", "unmask", "Show number", id="case.unmask"),
+        Binding("D", "duplicates", "Duplicates", id="case.duplicates"),
+        Binding("T", "master", "Master case", id="case.master"),
     ]
 
     def __init__(self, issue_id: int) -> None:
@@ -45,6 +70,9 @@ class CaseScreen(GridgovScreen):
         self.issue: Issue | None = None
         self.actions: list[str] = []
         self.result_note = ""
+        self.duplicates: list[Issue] = []
+        self.seen_changes = -1
+        self._done: tuple[str, Issue] | None = None
         self._base_bindings = self._bindings.copy()
 
     def compose(self) -> ComposeResult:
@@ -60,9 +88,14 @@ class CaseScreen(GridgovScreen):
         super().on_mount()
         self.load()
 
+    def on_screen_resume(self) -> None:
+        if self.seen_changes != self.gg.changes:
+            self.load()
+
     # -- loading --------------------------------------------------------------------------
 
     def load(self) -> None:
+        self.seen_changes = self.gg.changes
         try:
             self.issue = self.platform.issues.get(self.actor, self.issue_id)
         except (AccessDenied, NotFound) as exc:
@@ -75,8 +108,13 @@ class CaseScreen(GridgovScreen):
         self.actions = self.platform.issues.available_actions(self.actor, self.issue)
         events = self.platform.issues.events(self.actor, self.issue_id)
         self.result_note = next((e.note for e in reversed(events) if e.action == "resolve" and e.note), "")
+        self.duplicates = self.platform.issues.duplicates(self.actor, self.issue_id)
+        attachments = self.platform.issues.attachments(self.actor, self.issue_id)
+        for attachment in attachments:
+            if isinstance(attachment["at"], str):
+                attachment["at"] = dt.datetime.fromisoformat(attachment["at"])
         self.query_one("#case-fields", Static).update(self._fields(self.issue))
-        self.query_one(Timeline).show(events)
+        self.query_one(Timeline).show(events, attachments)
         self._bind_actions()
         self._show_actions()
 
@@ -98,6 +136,17 @@ class CaseScreen(GridgovScreen):
         self._bindings = bindings
         localize_bindings(self, self.t)
         self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The keys for the phone, the duplicates and the master only where they apply."""
+        issue = self.issue
+        if action == "unmask":
+            return issue is not None and bool(issue.requester_phone) and self.actor.covers(UNMASK, issue.area_path)
+        if action == "duplicates":
+            return bool(self.duplicates)
+        if action == "master":
+            return issue is not None and issue.merged_into is not None
+        return True
 
     def _show_actions(self) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -137,20 +186,35 @@ class CaseScreen(GridgovScreen):
             ("area", plain(f"{labels.place(issue.area_code)} {issue.area_code}")),
             ("handling", plain(f"{labels.area(issue.handling_area)} · {t.level(issue.level)}")),
             ("category", plain(f"{labels.category(issue.category)} · {t.priority(issue.priority)}")),
-            ("requester", plain(" ".join(x for x in (issue.requester_name, issue.requester_phone) if x) or "—")),
+            ("requester", plain(requester(issue))),
+            *([("address", plain(issue.address))] if issue.address else []),
+            *([("point", plain(f"{degrees(issue.lat)}, {degrees(issue.lon)}"))]
+              if issue.lat is not None and issue.lon is not None else []),
             ("reported", plain(f"{labels.when(issue.reported_at)} · {issue.reporter or '—'}")),
             ("rating", plain(t.rating(issue.rating))),
             ("counts", plain(t("case.counts", rework=issue.rework_count, returns=issue.return_count,
-                               escalations=issue.escalation_count, urges=issue.urge_count))),
+                               escalations=issue.escalation_count, urges=issue.urge_count,
+                               callbacks=issue.callback_count))),
             ("description", plain(issue.description or "—")),
         ]
         if self.result_note:
             rows.insert(5, ("result", plain(self.result_note)))
         if issue.merged_into:
             rows.insert(2, ("merged_into", plain(f"#{issue.merged_into}")))
+        if self.duplicates:  # near the top: visible without scrolling on a small terminal
+            rows.insert(2, ("duplicates", self._duplicates()))
         for key, value in rows:
             table.add_row(t(f"field.{key}"), value)
         return table
+
+    def _duplicates(self) -> Text:
+        """The cases merged into this one, each with its requester: they are owed an answer too."""
+        text = Text(self.t("case.answer_them", n=len(self.duplicates)), style="dim")
+        for dup in self.duplicates:
+            text.append(f"\n#{dup.id} ", style="bold")
+            text.append(f"{requester(dup)} · ")
+            text.append(dup.title)
+        return text
 
     # -- acting ---------------------------------------------------------------------------
 
@@ -164,8 +228,12 @@ class CaseScreen(GridgovScreen):
         if self.issue is None or action not in self.actions:
             return
         transition = self.platform.transitions[action]
-        if transition.requires:
-            self.app.push_screen(ActionForm(self.issue, transition), partial(self._submitted, action))
+        if action == "merge":
+            self.app.push_screen(MergeForm(self.issue), self._merge_chosen)
+        elif transition.requires:
+            info = self._answer_too() if transition.closes else None
+            self.app.push_screen(ActionForm(self.issue, transition, info=info, submit=partial(self.attempt, action)),
+                                 partial(self._submitted, action))
         elif action in CONFIRM:
             detail = Text(self.t("confirm.result"), style="bold")
             detail.append("\n")
@@ -175,29 +243,102 @@ class CaseScreen(GridgovScreen):
         else:
             self.perform(action, {})
 
+    def _answer_too(self) -> Text | None:
+        """On closing a master: the duplicates' requesters, to be answered as well."""
+        if not self.duplicates:
+            return None
+        text = Text(self.t("case.answer_too"), style="bold")
+        for dup in self.duplicates:
+            text.append(f"\n#{dup.id} {requester(dup)}")
+        return text
+
+    def _merge_chosen(self, values: dict[str, Any] | None) -> None:
+        if values is None or self.issue is None:
+            return
+        master = values.pop("master")
+        transition = self.platform.transitions["merge"]
+        detail = side_by_side(self.t, self.labels, self.issue, master)
+        self.app.push_screen(ConfirmAction(self.issue, transition, detail, wide=True),
+                             lambda yes: self.perform("merge", values) if yes else None)
+
     def _submitted(self, action: str, values: dict[str, Any] | None) -> None:
-        if values is not None:
-            self.perform(action, values)
+        """After a form that took the action itself (or gave up on a stale case)."""
+        if values is None:
+            return
+        done, self._done = self._done, None
+        if done is not None and self._after(*done):
+            return
+        self.load()
+
+    def _take(self, action: str, values: dict[str, Any]) -> Issue:
+        """The action and the files that come with it, in one transaction: a file the
+        core refuses undoes the step."""
+        assert self.issue is not None
+        files = values.pop("files", [])
+        with self.platform.transaction():
+            updated = self.platform.issues.act(self.actor, self.issue_id, action,
+                                               expected_version=self.issue.version, **values)
+            attach_all(self.platform, self.actor, self.issue_id, files)
+        return updated
+
+    def attempt(self, action: str, values: dict[str, Any]) -> str | None:
+        """Take ``action`` from its form: the core's refusal to show in the form, or None
+        (done, or the case changed meanwhile: the form closes and the screen reloads)."""
+        try:
+            updated = self._take(action, dict(values))
+        except StaleUpdate:
+            self.notify(self.t("case.stale", id=self.issue_id), severity="warning")
+            return None
+        except GridgovError as exc:
+            return str(exc)
+        self._done = (action, updated)
+        return None
 
     def perform(self, action: str, values: dict[str, Any]) -> None:
         assert self.issue is not None
         name = self.labels.action(action)
         try:
-            updated = self.platform.issues.act(self.actor, self.issue_id, action,
-                                               expected_version=self.issue.version, **values)
+            updated = self._take(action, dict(values))
         except StaleUpdate:
             self.notify(self.t("case.stale", id=self.issue_id), severity="warning")
         except GridgovError as exc:
             self.notify(str(exc), title=name, severity="error")
         else:
-            self.gg.issue_changed(self.issue_id, action)
-            raw = self.platform.issues.find_raw(self.issue_id)
-            if raw is not None and not self.platform.issues.can_read(self.actor, raw):
-                self.notify(self.t("case.left_view", action=name, id=self.issue_id, where=self._holder(updated)))
-                self.dismiss_if_top()
+            if self._after(action, updated):
                 return
-            self.notify(self.t("case.done", action=name, id=self.issue_id))
         self.load()
+
+    def _after(self, action: str, updated: Issue) -> bool:
+        """Tell the app and the actor; True when the case left the actor's view (closed here)."""
+        name = self.labels.action(action)
+        self.gg.issue_changed(self.issue_id, action)
+        self.seen_changes = self.gg.changes  # shown again after the form: nothing to reload twice
+        raw = self.platform.issues.find_raw(self.issue_id)
+        if raw is not None and not self.platform.issues.can_read(self.actor, raw):
+            self.notify(self.t("case.left_view", action=name, id=self.issue_id, where=self._holder(updated)))
+            self.dismiss_if_top()
+            return True
+        self.notify(self.t("case.done", action=name, id=self.issue_id))
+        return False
+
+    # -- the phone and linked cases ---------------------------------------------------------
+
+    def action_unmask(self) -> None:
+        if self.issue is not None and self.check_action("unmask", ()):
+            self.app.push_screen(UnmaskDialog(self.issue))
+
+    def action_duplicates(self) -> None:
+        if self.duplicates:
+            self.app.push_screen(CasePicker(self.t("case.duplicates", n=len(self.duplicates)), self.duplicates),
+                                 self._open_linked)
+
+    def action_master(self) -> None:
+        if self.issue is not None and self.issue.merged_into is not None:
+            self._open_linked(self.issue.merged_into)
+
+    def _open_linked(self, issue_id: int | None) -> None:
+        if issue_id is not None:
+            self.app.post_message(OpenIssue(issue_id))
 
     def _holder(self, issue: Issue) -> str:
         """Who has the case now: its assignee, else the desk of its handling area."""

@@ -7,6 +7,14 @@ masks the number as soon as the cursor leaves it. Likely duplicates are shown be
 anything is saved. After saving, and on Clear, the form starts again from the actor's
 own grid: the next request is not filed under the last one's building.
 
+Where exactly: an address as the resident says it, and optionally a point (``lat, lon``,
+WGS-84, as a phone's map gives it). A point names the area that holds it (the core's
+``areas.locate``) and fills the area field while that still holds the form's start value
+or an earlier point's area; with the area field emptied, the core finds the area from
+the point. Files (photos of the site; paths, ``;`` between them) are attached in the
+same transaction as the report: a file the core refuses (too large) leaves nothing
+saved, says why in one line and keeps the form as it was.
+
 This screen is a form: the digit keys type, they never switch screens (Esc leaves).
 """
 
@@ -20,6 +28,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Input, Label, Select, Static, TextArea
 
+from ..attachments import FileProblem, attach_all, read_files
 from ..labels import home_area, plain
 from ..messages import OpenIssue
 from ..widgets.finder import FinderInput, Matches
@@ -31,7 +40,21 @@ from .base import GridgovScreen
 from .duplicates import DuplicatesScreen
 
 TITLE_FROM_DESCRIPTION = 40
-FIELDS = ("category", "area", "priority", "title", "description", "requester")
+FIELDS = ("category", "area", "priority", "title", "description", "requester", "address", "point", "files")
+
+
+def parse_point(text: str) -> tuple[float, float] | None:
+    """``22.69, 114.105`` (or with a space between) as (lat, lon); None when empty.
+    Raises ValueError for anything else, or a point off the globe."""
+    parts = text.replace("，", ",").replace(",", " ").split()
+    if not parts:
+        return None
+    if len(parts) != 2:
+        raise ValueError(text)
+    lat, lon = float(parts[0]), float(parts[1])
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(text)
+    return lat, lon
 
 
 class FormBody(VerticalScroll, can_focus=False):
@@ -75,6 +98,16 @@ class IntakeScreen(GridgovScreen):
                 yield Label(t("field.requester"), classes="label")
                 yield Input(placeholder=t("intake.name_hint"), id="requester-name", max_length=60, compact=True)
                 yield PhoneInput(placeholder=t("intake.phone_hint"), id="phone", compact=True)
+            with Horizontal(classes="row"):
+                yield Label(t("field.address"), classes="label")
+                yield Input(placeholder=t("intake.address_hint"), id="address", max_length=200, compact=True)
+            with Horizontal(classes="row tight"):
+                yield Label(t("field.point"), classes="label")
+                yield Input(placeholder=t("intake.point_hint"), id="point", max_length=60, compact=True)
+            yield Static(id="point-hint")
+            with Horizontal(classes="row"):
+                yield Label(t("field.files"), classes="label")
+                yield Input(placeholder=t("intake.files_hint"), id="files", compact=True)
             yield Static(id="intake-error")
         yield Footer(compact=True)
 
@@ -90,7 +123,8 @@ class IntakeScreen(GridgovScreen):
         width = max(cell_len(self.t(f"field.{key}")) for key in FIELDS) + 2
         for label in self.query(".label").results(Label):
             label.styles.width = width
-        for selector, (top, bottom) in (("#area-matches", (0, 0)), ("#area-hint", (0, 1)), ("#intake-error", (0, 0))):
+        for selector, (top, bottom) in (("#area-matches", (0, 0)), ("#area-hint", (0, 1)), ("#point-hint", (0, 1)),
+                                        ("#intake-error", (0, 0))):
             self.query_one(selector).styles.margin = (top, 0, bottom, width)
         self.home_area = home_area(self.platform, self.actor, "issue.report")
         self.reset()
@@ -115,6 +149,28 @@ class IntakeScreen(GridgovScreen):
             path = " › ".join(self.labels.area(c) for c in area.path.strip("/").split("/"))
             hint.update(plain(f"✓ {path}"))
             matches.hide()
+
+    @on(Input.Changed, "#point")
+    def _point_changed(self, event: Input.Changed) -> None:
+        hint = self.query_one("#point-hint", Static)
+        try:
+            point = parse_point(event.value)
+        except ValueError:
+            hint.update(plain(self.t("intake.bad_point"), "red"))
+            return
+        if point is None:
+            hint.update("")
+            return
+        found = self.platform.areas.locate(*point)
+        if found is None:
+            hint.update(plain(self.t("intake.point_outside"), "red"))
+            return
+        hint.update(plain(self.t("intake.point_in", area=f"{self.labels.place(found.code)} {found.code}")))
+        area = self.query_one("#area", Input)
+        # Follow the point while the area is the form's start or what an earlier point gave
+        # (the point is typed a digit at a time); never over an area the user chose.
+        if area.value.strip() in ("", self.home_area or "", self.area_from_point):
+            area.value = self.area_from_point = found.code
 
     @on(Input.Submitted)
     def _next_field(self, event: Input.Submitted) -> None:
@@ -143,9 +199,10 @@ class IntakeScreen(GridgovScreen):
 
     def reset(self) -> None:
         """An empty form at the actor's own grid, the cursor on the first field."""
-        for selector in ("#title", "#requester-name"):
+        for selector in ("#title", "#requester-name", "#address", "#point", "#files"):
             self.query_one(selector, Input).value = ""
         self.query_one("#area", Input).value = self.home_area or ""
+        self.area_from_point = ""
         self.query_one("#description", TextArea).text = ""
         self.query_one(PhoneInput).clear_phone()
         self.query_one("#category", Select).clear()
@@ -162,8 +219,13 @@ class IntakeScreen(GridgovScreen):
         category = self.query_one("#category", Select).value
         if category is Select.NULL:
             return self._error(t("intake.need_category"))
-        area = resolve_area(self.platform, self.query_one("#area", Input).value)
-        if area is None:
+        try:
+            point = parse_point(self.query_one("#point", Input).value)
+        except ValueError:
+            return self._error(t("intake.bad_point"))
+        area_text = self.query_one("#area", Input).value.strip()
+        area = resolve_area(self.platform, area_text)
+        if area is None and (area_text or point is None):
             return self._error(t("intake.area_unknown"))
         description = self.query_one("#description", TextArea).text.strip()
         title = self.query_one("#title", Input).value.strip()
@@ -174,8 +236,16 @@ class IntakeScreen(GridgovScreen):
         phone = self.query_one(PhoneInput).current()
         if phone and phone_problem(phone):
             return self._error(t("intake.bad_phone", reason=phone_problem(phone)))
+        try:
+            files = read_files(self.query_one("#files", Input).value)
+        except FileProblem as exc:
+            return self._error(str(exc))
         return {
-            "area": area.code,
+            "area": area.code if area is not None else None,
+            "address": self.query_one("#address", Input).value.strip() or None,
+            "lat": point[0] if point else None,
+            "lon": point[1] if point else None,
+            "files": files,
             "category": category,
             "title": title,
             "description": description,
@@ -193,9 +263,13 @@ class IntakeScreen(GridgovScreen):
         if values is None:
             return
         text = f"{values['title']} {values['description']}"
+        area = values["area"]
+        if area is None:
+            found = self.platform.areas.locate(values["lat"], values["lon"])
+            area = found.code if found else None
         try:
-            similar = self.platform.issues.similar(self.actor, category=values["category"], area=values["area"],
-                                                   text=text)
+            similar = self.platform.issues.similar(self.actor, category=values["category"], area=area,
+                                                   text=text) if area else []
         except GridgovError:
             similar = []
         if similar:
@@ -213,8 +287,12 @@ class IntakeScreen(GridgovScreen):
             self.report(values)
 
     def report(self, values: dict) -> None:
+        values = dict(values)
+        files = values.pop("files")
         try:
-            issue = self.platform.issues.report(self.actor, **values)
+            with self.platform.transaction():
+                issue = self.platform.issues.report(self.actor, **values)
+                attach_all(self.platform, self.actor, issue.id, files)
         except GridgovError as exc:
             self._error(str(exc))
             self.notify(str(exc), severity="error")

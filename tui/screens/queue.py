@@ -1,7 +1,8 @@
 """Queue: the cases in the actor's scope, soonest due first, one page from the database
 at a time, with filters (status, category, level, overdue) and full-text search (every
 word typed must occur, in the title or the description; an empty result says what was
-searched).
+searched). ``#`` opens a case by its number, whatever its status (a closed case a
+resident complains about).
 
 Only the page on screen is read (``limit``/``offset``); the total is counted once per
 change of filters, not per page.
@@ -23,6 +24,7 @@ from ..messages import OpenIssue
 from ..widgets.issue_table import IssueTable
 from ..widgets.who_bar import WhoBar
 from .base import GridgovScreen
+from .goto import GotoCase
 
 PAGE_SIZE = 50
 
@@ -34,6 +36,8 @@ class QueueScreen(GridgovScreen):
         Binding("slash", "focus_search", "Search", id="queue.search", key_display="/"),
         Binding("o", "toggle_overdue", "Overdue", id="queue.overdue"),
         Binding("r", "reload", "Reload", id="queue.reload"),
+        # Named in the pager line: the footer at 80 columns has no room left.
+        Binding("number_sign", "goto", "Case #", id="queue.goto", key_display="#", show=False),
     ]
 
     def __init__(self, page_size: int = PAGE_SIZE) -> None:
@@ -125,6 +129,9 @@ class QueueScreen(GridgovScreen):
 
     def action_reload(self) -> None:
         self.reload(recount=True)
+
+    def action_goto(self) -> None:
+        self.app.push_screen(GotoCase(), lambda number: self.app.post_message(OpenIssue(number)) if number else None)
 
     @on(Input.Submitted, "#search")
     def _search(self) -> None:

@@ -1,9 +1,13 @@
 """A case's event log, oldest first: when, who, what and the status it moved to on one
 line, and the note under it in full — wrapped to the width there is, never cut, because
-the result a handler reports is what the grid worker checks on site. Scrolls with the
-arrow keys."""
+the result a handler reports is what the grid worker checks on site. The files attached
+with a step (photos of the site at intake, of the repair with the result) are listed
+under it: name, size, who and when. Scrolls with the arrow keys."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from gridgov.core import Event
 from rich.cells import cell_len
@@ -16,6 +20,15 @@ from textual.widgets import Static
 from ..labels import plain
 
 
+def file_size(size: int) -> str:
+    """``812 B``, ``12.3 KB``, ``4.8 MB``: enough to tell a photo from a scan."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 class Timeline(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     Timeline { height: 1fr; }
@@ -25,13 +38,16 @@ class Timeline(VerticalScroll, can_focus=True):
     def compose(self):
         yield Static(id="timeline-events")
 
-    def show(self, events: list[Event]) -> None:
+    def show(self, events: list[Event], attachments: Sequence[Mapping[str, Any]] = ()) -> None:
         app = self.app
         t, labels = app.t, app.labels
         whens = [labels.when(e.at) for e in events]
         actors = [e.actor or "" for e in events]
         when_width = max((cell_len(w) for w in whens), default=0)
         actor_width = max((cell_len(a) for a in actors), default=0)
+        by_step: dict[int, list[Mapping[str, Any]]] = {}
+        for attachment in attachments:
+            by_step.setdefault(attachment["seq"], []).append(attachment)
         parts = []
         for event, when, actor in zip(events, whens, actors, strict=True):
             line = Text()
@@ -42,5 +58,17 @@ class Timeline(VerticalScroll, can_focus=True):
             parts.append(line)
             if event.note:
                 parts.append(Padding(plain(event.note), (0, 0, 0, 2)))
+            for attachment in by_step.pop(event.seq, []):
+                parts.append(Padding(self._attachment(attachment), (0, 0, 0, 2)))
+        for rest in by_step.values():  # attached at a step no longer in the log: listed last
+            parts.extend(Padding(self._attachment(a), (0, 0, 0, 2)) for a in rest)
         self.query_one("#timeline-events", Static).update(Group(*parts))
         self.call_after_refresh(self.scroll_end, animate=False)
+
+    def _attachment(self, attachment: Mapping[str, Any]) -> Text:
+        app = self.app
+        text = Text(f"{app.t('case.attachment')} ", style="dim")
+        text.append(str(attachment["name"]), style="underline")
+        text.append(f" · {file_size(int(attachment['size']))} · {attachment['actor'] or '—'} · "
+                    f"{app.labels.when(attachment['at'])}", style="dim")
+        return text
