@@ -40,6 +40,7 @@ DEFAULT_PLUGINS = (
     "gridgov.plugins.finance_station",
     "gridgov.plugins.mediation",
     "gridgov.plugins.hr_policy",
+    "gridgov.plugins.assessment",
 )
 ENTRY_POINT_GROUP = "gridgov"
 

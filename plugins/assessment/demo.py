@@ -1,0 +1,3 @@
+"""Demo data (placeholder replaced below)."""
+def load(platform, scale, rng, progress):
+    return None
