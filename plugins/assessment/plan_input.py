@@ -73,14 +73,24 @@ class InputReader:
                          member_rule=member_rule if members else None, previous=previous)
 
     def _areas(self) -> list[PlanArea]:
-        found = []
-        for area in self.platform.areas.subtree(self.root):
+        """The subtree of ``root``; an area without a household count adds up its children's
+        (a subdistrict's households are its grids'), so balance rules have their weights."""
+        found = list(self.platform.areas.subtree(self.root))
+        own = {a.code: a.households for a in found}
+        total: dict[str, int] = {}
+        for area in sorted(found, key=lambda a: -a.path.count("/")):
+            if own[area.code] is not None:
+                total[area.code] = int(own[area.code])
+            total.setdefault(area.code, 0)
+            if area.parent_code in own and own[area.parent_code] is None:
+                total[area.parent_code] = total.get(area.parent_code, 0) + total[area.code]
+        areas = []
+        for area in found:
             wish = self.wishes.get(("area", area.code))
             parent = None if area.code == self.root else area.parent_code
-            found.append(PlanArea(code=area.code, level=area.level, parent_code=parent,
-                                  needs=tuple(wish["tags"] or ()) if wish else (),
-                                  households=int(area.households or 0)))
-        return found
+            areas.append(PlanArea(code=area.code, level=area.level, parent_code=parent,
+                                  needs=tuple(wish["tags"] or ()) if wish else (), households=total[area.code]))
+        return areas
 
     def _unit(self, org: Any, kind: str, home: str | None, size: int, codes: set[str]) -> PlanUnit:
         wish = self.wishes.get(("unit", org.code)) or {}
