@@ -8,10 +8,10 @@ import datetime as dt
 import json
 
 import pytest
+from assessment_oracle import plan_problems
 from gridgov.core import AccessDenied, Actor, Member, ValidationError
 from gridgov.plugins.assessment.planner import PlanInfeasible
 from gridgov.plugins.assessment.plans import PlanService
-from assessment_oracle import plan_problems
 
 SYSTEM = Actor.system()
 
