@@ -91,10 +91,12 @@ class _Demo:
         levels = self.platform.areas.levels()
         community_level = levels[levels.index(unit_level) - 1]
         communities = self.platform.areas.subtree(self.platform.areas.roots()[0].code, level=community_level)
-        if not communities:
+        for community in communities:  # the first community whose buildings have household counts
+            buildings = [b for b in self.platform.areas.subtree(community.code, level="building") if b.households]
+            if buildings:
+                break
+        else:
             return None
-        community = communities[0]
-        buildings = [b for b in self.platform.areas.subtree(community.code, level="building") if b.households]
         paired = {p.area_code: p.member_login for p in self.platform.pairings.list(self.system, kind="member_building")
                   if p.member_login and p.area_code}
         households = [(b, f"{b.code}-{k:03d}") for b in buildings for k in range(1, b.households + 1)]

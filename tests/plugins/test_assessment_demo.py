@@ -1,0 +1,30 @@
+"""The demo loader runs the plugin's services: its rows are what the services would store
+(late flags agree with a recount of the times, the plan is applied as pairings)."""
+
+from __future__ import annotations
+
+import random
+
+from gridgov.core import Actor
+from gridgov.plugins.assessment.demo import load
+
+SYSTEM = Actor.system()
+
+
+def test_the_demo_loader_fills_the_tables_through_the_services(gridgov_platform):
+    for code, households in (("SX01", 300), ("SX02", 320), ("BNK01", 280), ("SX01-B1", 30), ("SX01-B2", 20),
+                             ("SX02-B1", 25)):
+        gridgov_platform.areas.update(SYSTEM, code, households=households)
+    stages = []
+    load(gridgov_platform, "small", random.Random(5), lambda stage, done, total: stages.append(stage))
+    duties = gridgov_platform.table("assessment_duty").rows()
+    assert {(d["subject"], d["duty"]) for d in duties if d["duty"] != "household_visit"} == {
+        ("leader_sx01", "weekly_patrol"), ("leader_sx01", "monthly_summary"), ("leader_sx01", "quarterly_report")}
+    checkins = gridgov_platform.table("assessment_checkin").rows()
+    assert all(c["late"] == (c["at"] >= c["due_at"]) for c in checkins)
+    visits = [c for c in checkins if c["duty"] == "household_visit"]
+    assert len({c["household"] for c in visits}) == round(0.944 * 75)  # 94.4 % of SX's 75 households in buildings
+    plans = gridgov_platform.table("assessment_plan").rows()
+    assert [p["status"] for p in plans] == ["applied"]
+    assert plans[0]["pairings"] == gridgov_platform.table("assessment_plan_link").count()
+    assert "assessment plan" in stages
