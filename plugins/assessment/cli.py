@@ -48,7 +48,7 @@ def plan_cmd(ctx: CommandContext, year, area, time_limit, as_json):
                    f"placed, {len(result.notes)} wishes not met, {result.seconds['total']:.1f} s"))
     ctx.echo(ctx.t("轮换：", "rotation: ") + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
-@command(assessment, "plans")
+@command(assessment, "plans", as_required=False)
 @click.option("--year", type=int)
 @JSON
 def plans_cmd(ctx: CommandContext, year, as_json):
@@ -61,7 +61,7 @@ def plans_cmd(ctx: CommandContext, year, as_json):
     ctx.table([ctx.t("编号", "id"), ctx.t("年度", "year"), ctx.t("区域", "area"), ctx.t("状态", "status"),
                ctx.t("结对数", "pairings")], [(p.id, p.year, p.area_code, p.status, p.pairings or "") for p in found])
 
-@command(assessment, "show")
+@command(assessment, "show", as_required=False)
 @click.argument("plan_id", type=RECORD_ID)
 @click.option("--subject", help="Only this unit's or member's links.")
 @click.option("--kind", type=click.Choice(["unit", "member"]))
@@ -76,7 +76,7 @@ def show_cmd(ctx: CommandContext, plan_id, subject, kind, limit, as_json):
     for row in rows:
         ctx.echo(row["explanation"])
 
-@command(assessment, "diff")
+@command(assessment, "diff", as_required=False)
 @click.argument("plan_id", type=RECORD_ID)
 @click.option("--change", type=click.Choice(["kept", "rotated", "new", "ended"]))
 @click.option("--kind", type=click.Choice(["unit", "member"]), default="unit", show_default=True)
@@ -141,7 +141,7 @@ def post_duties_cmd(ctx: CommandContext, post, area, starts):
                                                      starts=starts.date() if starts else ctx.platform.today())
     ctx.echo(ctx.t(f"新增职责 {len(added)} 项", f"{len(added)} duties added"))
 
-@command(assessment, "duties")
+@command(assessment, "duties", as_required=False)
 @click.option("--subject")
 @click.option("--area")
 @JSON
@@ -174,7 +174,7 @@ def check_in_cmd(ctx: CommandContext, duty_id, at, period, household, area, note
     ctx.echo(ctx.t(f"打卡 {record.id}：{record.period}" + ("（迟交，截止 " + due + "）" if record.late else ""),
                    f"check-in {record.id}: {record.period}" + (f" (late: due {due})" if record.late else "")))
 
-@command(assessment, "calendar")
+@command(assessment, "calendar", as_required=False)
 @click.argument("duty_id", type=RECORD_ID)
 @click.option("--until", type=DAY)
 @JSON
@@ -187,7 +187,7 @@ def calendar_cmd(ctx: CommandContext, duty_id, until, as_json):
     ctx.table([ctx.t("周期", "period"), ctx.t("状态", "state"), ctx.t("截止", "due"), ctx.t("次数", "check-ins")],
               [(s.period, s.state, ctx.platform.time.format(s.due_at), s.checkins) for s in states])
 
-@command(assessment, "overdue")
+@command(assessment, "overdue", as_required=False)
 @click.option("--area")
 @JSON
 def overdue_cmd(ctx: CommandContext, area, as_json):
@@ -199,7 +199,7 @@ def overdue_cmd(ctx: CommandContext, area, as_json):
     ctx.table([ctx.t("对象", "subject"), ctx.t("职责", "duty"), ctx.t("周期", "period"), ctx.t("状态", "state")],
               [(s.subject, duty_name(s.duty, ctx.lang), s.period, s.state) for s in states])
 
-@command(assessment, "coverage")
+@command(assessment, "coverage", as_required=False)
 @click.argument("area")
 @click.option("--level", help="Break down by this level (default: the area's children).")
 @JSON
@@ -239,7 +239,7 @@ def rate_unit_cmd(ctx: CommandContext, unit, rater, rater_kind, score, area, yea
                                          score=score, area=area)
     ctx.echo(ctx.t("已评分", "rated"))
 
-@command(assessment, "sheets")
+@command(assessment, "sheets", as_required=False)
 @click.option("--year", type=int)
 @click.option("--units", "of_units", is_flag=True, help="Units' sheets (default: members').")
 @click.option("--area")
