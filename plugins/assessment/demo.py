@@ -3,8 +3,10 @@ posts that carry them (first secretaries; grid leaders where a scale has none), 
 check-ins (most on time, some late, some periods missed), household visits reaching
 94.4 % of one community's households (Chancheng, SEEDS 002), year-end scores of agencies
 (some above the 50-rater minimum, some below), two-way ratings of the duty holders, and
-next year's pairing plan solved from the demo deployment — applied at ``small`` and
-``district``; at ``longgang`` it stays a draft (applying writes ~26,000 pairings).
+next year's pairing plan solved from the demo deployment, stored as a draft with its
+explanations and rotation diff. It is not applied: the core's pairings carry no dates that
+its routing reads, so next year's links would serve cases this year; ``gridgov assessment
+apply`` writes them when the year comes.
 
 Shares are invented but plausible.
 """
@@ -27,7 +29,6 @@ HOLDERS = {"small": 6, "district": 87, "longgang": 120}
 RATED_UNITS = {"small": 6, "district": 20, "longgang": 40}
 ON_TIME, LATE = 0.82, 0.10  # the rest of the periods are missed
 COVERAGE = 0.944
-APPLY = {"small", "district"}
 
 
 def _moment(platform: Platform, day: dt.date, rng: random.Random) -> dt.datetime:
@@ -142,12 +143,10 @@ class _Demo:
     def plan(self) -> None:
         service = PlanService(self.platform)
         try:
-            stored, _ = service.make(self.system, self.last.year + 1)
+            service.make(self.system, self.last.year + 1)
         except GridgovError as exc:  # a rule the demo deployment cannot keep: said, not fatal
             self.progress(f"assessment: no plan ({exc})", 1, 1)
             return
-        if self.scale in APPLY:
-            service.apply(self.system, stored.id)
         self.progress("assessment plan", 1, 1)
 
 
