@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import click
 from gridgov.core import to_dict
-from gridgov.core.cli import LIMIT, RECORD_ID
-from gridgov.core.cli.commands_api import CommandContext, command
+from gridgov.core.cli import LIMIT, RECORD_ID, CommandContext, command
 
 from .duties import DutyService
 from .plans import PlanService

@@ -140,6 +140,7 @@ def test_post_duties_go_to_every_holder_once(gridgov_platform, service):
 # -- coverage -----------------------------------------------------------------------------
 
 
+@pytest.mark.gridgov_engines
 def test_household_coverage_matches_a_recount(gridgov_platform, service):
     households = {"SX01-B1": 40, "SX01-B2": 30, "SX02-B1": 50, "BNK01-B1": 20}
     for code, count in households.items():

@@ -63,6 +63,7 @@ def test_a_plan_is_stored_with_explanations_and_its_diff(platform, service):
     assert service.diff_counts(SYSTEM, stored.id)["member"] == {"new": 6}
 
 
+@pytest.mark.gridgov_engines
 def test_applying_writes_the_pairings_once_and_the_next_year_diffs_against_it(platform, service):
     before = platform.pairings.count()
     stored, result = service.make(SYSTEM, 2027)
@@ -92,6 +93,7 @@ def test_applying_writes_the_pairings_once_and_the_next_year_diffs_against_it(pl
     assert {r["after_area"] for r in moved} == {"SX02-B1"} and {r["change"] for r in moved} == {"rotated"}
 
 
+@pytest.mark.gridgov_engines
 def test_applying_is_all_or_nothing(platform, service, monkeypatch):
     stored, _ = service.make(SYSTEM, 2027)
     before = platform.pairings.count()
