@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Callable
+from typing import Any
 
 from gridgov.core import Actor, GridgovError, Platform
 
@@ -87,20 +88,26 @@ class _Demo:
 
     def household_visits(self) -> str | None:
         """Visits by the members paired with one community's buildings, to 94.4 % of its
-        households (each building's count from the core)."""
+        households. The households are its grids' counts from the core (a grid's households
+        spread over its buildings), so the coverage of each grid and of the community is
+        reckoned against the figures the core holds."""
         unit_level = self.platform.areas.handling_level()
         levels = self.platform.areas.levels()
         community_level = levels[levels.index(unit_level) - 1]
         communities = self.platform.areas.subtree(self.platform.areas.roots()[0].code, level=community_level)
-        for community in communities:  # the first community whose buildings have household counts
-            buildings = [b for b in self.platform.areas.subtree(community.code, level="building") if b.households]
-            if buildings:
+        households: list[tuple[Any, str]] = []
+        for community in communities:  # the first community whose grids have household counts and buildings
+            for unit in self.platform.areas.subtree(community.code, level=unit_level):
+                buildings = self.platform.areas.children(unit.code)
+                if unit.households and buildings:
+                    households += [(buildings[k % len(buildings)], f"{unit.code}-H{k + 1:04d}")
+                                   for k in range(unit.households)]
+            if households:
                 break
         else:
             return None
         paired = {p.area_code: p.member_login for p in self.platform.pairings.list(self.system, kind="member_building")
                   if p.member_login and p.area_code}
-        households = [(b, f"{b.code}-{k:03d}") for b in buildings for k in range(1, b.households + 1)]
         visited = self.rng.sample(households, round(COVERAGE * len(households)))
         duty_of: dict[str, int] = {}
         with self.platform.transaction():
