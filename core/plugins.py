@@ -42,6 +42,7 @@ DEFAULT_PLUGINS = (
     "gridgov.plugins.hr_policy",
     "gridgov.plugins.joint_meetings",
     "gridgov.plugins.service_lists",
+    "gridgov.plugins.assessment",
 )
 ENTRY_POINT_GROUP = "gridgov"
 

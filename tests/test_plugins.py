@@ -101,7 +101,7 @@ def test_load_plugins_limits_optional_plugins_but_core_always_loads(monkeypatch)
 
 
 def test_disable_plugins_skips_named_plugins_but_not_the_core(monkeypatch):
-    monkeypatch.setenv("GRIDGOV_DISABLE_PLUGINS", "mediation,hr_policy,joint_meetings,service_lists,gridgov")
+    monkeypatch.setenv("GRIDGOV_DISABLE_PLUGINS", "mediation,hr_policy,joint_meetings,service_lists,assessment,gridgov")
     assert names(PluginHost(entry_points=False)) == {"gridgov", "finance_station"}
     monkeypatch.setenv("GRIDGOV_LOAD_PLUGINS", "mediation,finance_station")
     assert names(PluginHost(entry_points=False)) == {"gridgov", "finance_station"}

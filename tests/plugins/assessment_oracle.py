@@ -3,8 +3,6 @@ not from the planner's code: plain dicts and parent chains, no numpy, no solver.
 
 from __future__ import annotations
 
-import itertools
-
 from gridgov.plugins.assessment.planner import Plan, PlanInput
 
 
@@ -63,14 +61,20 @@ def candidates(tree, rule, unit):
 
 
 def groups(tree, rule, units):
-    """Units whose candidate areas overlap, joined (reach subtrees overlap when nested)."""
-    roots = {u.code: tree.reach_root(rule, u) for u in units}
+    """Units that compete for the same areas, joined: two units are in one group when some
+    area is a candidate of both, or when a chain of such units links them. A unit with no
+    candidate area (its reach holds no area of the rule's level) competes with nobody and
+    is a group of its own, so it does not lower the others' mean."""
     label = {u.code: i for i, u in enumerate(units)}
-    for a, b in itertools.combinations(units, 2):
-        ra, rb = roots[a.code], roots[b.code]
-        if ra is None or rb is None or tree.under(ra, rb) or tree.under(rb, ra):
-            old, new = label[b.code], label[a.code]
-            label = {k: (new if v == old else v) for k, v in label.items()}
+    first_of = {}
+    for unit in units:
+        for a in candidates(tree, rule, unit):
+            if a not in first_of:
+                first_of[a] = unit.code
+                continue
+            old, new = label[unit.code], label[first_of[a]]
+            if old != new:
+                label = {k: (new if v == old else v) for k, v in label.items()}
     return label
 
 

@@ -25,7 +25,7 @@ from gridgov.plugins.assessment.planner import (
     plan,
 )
 from gridgov.plugins.assessment.planner_input import donggang_input, longgang_input
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 BRANCH_GRID = PairingRule(name="branch-grid", unit_kind="branch", area_level="grid")
@@ -373,8 +373,33 @@ def small_requests(draw):
                      member_rule=MemberRule(rule="r") if members else None)
 
 
+def unit_with_nothing_in_reach():
+    """Seen in the random test: U1's reach (subdistrict S2) holds no grid, U0 (no home)
+    reaches G0. U1 competes for no area, so it is not counted in U0's mean."""
+    areas = [PlanArea(code="D", level="district"), PlanArea(code="S1", level="subdistrict", parent_code="D"),
+             PlanArea(code="C11", level="community", parent_code="S1"),
+             PlanArea(code="S2", level="subdistrict", parent_code="D"),
+             PlanArea(code="C21", level="community", parent_code="S2"),
+             PlanArea(code="G0", level="grid", parent_code="C11", households=50),
+             PlanArea(code="G0B0", level="building", parent_code="G0")]
+    units = [PlanUnit(code="U0", kind="branch"), PlanUnit(code="U1", kind="branch", home="S2")]
+    rule = PairingRule(name="r", unit_kind="branch", area_level="grid", units_per_area=(1, 1), areas_per_unit=(0, 3),
+                       reach="subdistrict", balance=0.3)
+    return PlanInput(areas=areas, units=units, rules=[rule])
+
+
+def test_a_unit_with_no_area_in_reach_does_not_lower_the_others_mean():
+    request = unit_with_nothing_in_reach()
+    result = plan(request)
+    assert plan_problems(request, result) == []
+    loads = {load.unit: (load.load, load.target, load.low, load.high) for load in result.loads}
+    assert loads == {"U0": (50.0, 50.0, 35.0, 65.0), "U1": (0.0, 0.0, 0.0, 0.0)}
+    assert links_of(result, "U0") == ["G0"] and links_of(result, "U1") == []
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(small_requests())
+@example(unit_with_nothing_in_reach())
 def test_small_plans_keep_every_rule_or_name_one_that_cannot_hold(request):
     rule = request.rules[0]
     try:
