@@ -106,6 +106,12 @@ class IssueService(Service):
         self._unmask(actor, issue, unmask_reason, "replay")
         return rebuilt
 
+    def scope_size(self, actor: Actor) -> int:
+        """How many cases, in every state, the areas ``actor`` reads have received — from
+        the daily counters, so it costs the same at any size. A screen uses it to choose
+        whether counting and searching the scope must leave its main thread."""
+        return sum(self.store.subtree_size(p) for p in actor.paths_for("issue.read"))
+
     def _scope_args(self, actor: Actor, area: str | None) -> dict[str, Any]:
         if not actor.active:
             raise AccessDenied(actor.refusal(""))

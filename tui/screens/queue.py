@@ -5,15 +5,18 @@ searched). ``#`` opens a case by its number, whatever its status (a closed case 
 resident complains about).
 
 Only the page on screen is read (``limit``/``offset``); the total is counted once per
-change of filters, not per page.
+change of filters, not per page. On a scope of more than :data:`BACKGROUND_FROM` cases
+the count and the page are read in a worker thread, so keys answer at once while a
+million-case scope is counted or searched; the pager says what is being looked for, and
+only the answer to the latest filters is shown.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from gridgov.core import STATES
-from textual import on
+from gridgov.core import STATES, GridgovError, Issue
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -27,6 +30,8 @@ from .base import GridgovScreen
 from .goto import GotoCase
 
 PAGE_SIZE = 50
+BACKGROUND_FROM = 20_000
+"""Scopes that have received more cases than this are counted and searched off the UI thread."""
 
 
 class QueueScreen(GridgovScreen):
@@ -47,6 +52,8 @@ class QueueScreen(GridgovScreen):
         self.total = 0
         self.seen_changes = -1
         self.loaded_filters: dict[str, Any] | None = None
+        self.background: bool | None = None
+        self.generation = 0
 
     def compose(self) -> ComposeResult:
         t = self.t
@@ -95,11 +102,41 @@ class QueueScreen(GridgovScreen):
         self.seen_changes = self.gg.changes
         filters = self.filters()
         self.loaded_filters = filters
+        self.generation += 1
+        if self.background is None:
+            self.background = self.platform.issues.scope_size(self.actor) > BACKGROUND_FROM
+        if self.background:
+            waiting = self.t("queue.searching", search=filters["search"]) if filters["search"] else self.t("queue.loading")
+            self.query_one("#pager", Static).update(plain(waiting))
+            self._load_in_background(filters, recount, self.page, self.generation)
+            return
+        total, rows = self._query(filters, recount, self.page)
+        self._show(filters, total, rows)
+
+    def _query(self, filters: dict[str, Any], recount: bool, page: int) -> tuple[int | None, list[Issue]]:
         issues = self.platform.issues
-        if recount:
-            self.total = issues.count(self.actor, **filters)
+        total = issues.count(self.actor, **filters) if recount else None
+        if total is not None:
+            page = min(page, max(0, -(-total // self.page_size) - 1))
+        return total, issues.list(self.actor, **filters, limit=self.page_size, offset=page * self.page_size)
+
+    @work(thread=True, exclusive=True, group="queue-load", exit_on_error=False)
+    def _load_in_background(self, filters: dict[str, Any], recount: bool, page: int, generation: int) -> None:
+        try:
+            total, rows = self._query(filters, recount, page)
+        except GridgovError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self._arrive, generation, filters, total, rows)
+
+    def _arrive(self, generation: int, filters: dict[str, Any], total: int | None, rows: list[Issue]) -> None:
+        if generation == self.generation:  # an answer to filters since changed is dropped
+            self._show(filters, total, rows)
+
+    def _show(self, filters: dict[str, Any], total: int | None, rows: list[Issue]) -> None:
+        if total is not None:
+            self.total = total
             self.page = min(self.page, max(0, self.pages - 1))
-        rows = issues.list(self.actor, **filters, limit=self.page_size, offset=self.page * self.page_size)
         self.query_one(IssueTable).show(rows, self.platform.now())
         pager = self.query_one("#pager", Static)
         if not self.total and filters["search"]:
