@@ -1,8 +1,8 @@
 """``gridgov finance …``: stations, consultation queues and actions, a firm's history, and
 the figures of the source document (``gridgov finance stats``).
 
-``--as LOGIN`` names the acting member; without it the local operator acts, as in the
-core's administrative commands. Amounts are typed as ``12.34`` (yuan), ``300万`` or
+Each command is a ``@command`` (:mod:`gridgov.core.cli`): ``--as LOGIN`` names the acting
+member; without it the local operator acts, as in the core's administrative commands. Amounts are typed as ``12.34`` (yuan), ``300万`` or
 ``1.5亿`` and stored as fen. Errors are the core's: one line and its exit code.
 """
 
@@ -17,12 +17,10 @@ from gridgov.core.cli import (
     LIMIT,
     OFFSET,
     RECORD_ID,
-    echo_json,
+    CommandContext,
+    command,
     fields_block,
     parse_day,
-    pass_app,
-    resolve_actor,
-    table,
 )
 
 from .metrics import Figures, figures, require_reader
@@ -52,11 +50,6 @@ def _consultation_dict(c: Consultation) -> dict[str, Any]:
     return data
 
 
-as_option = click.option(
-    "--as", "login", metavar="LOGIN", help="Act as this member (default: the local operator)."
-)
-
-
 @click.group("finance")
 def finance() -> None:
     """Finance stations: credit for small firms (金融驿站)."""
@@ -65,147 +58,82 @@ def finance() -> None:
 # -- stations ---------------------------------------------------------------------------
 
 
-@finance.command("stations")
+@command(finance, "stations", as_required=False)
 @click.option("--area", metavar="CODE", help="Only stations seated in this area's subtree.")
 @click.option("--since", metavar="DATE", help="First day counted (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Day after the last one counted (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True)
-@as_option
-@pass_app
-def stations_cmd(app, area, since, until, as_json, login) -> None:
+def stations_cmd(ctx: CommandContext, area, since, until, as_json) -> None:
     """Stations with their cluster, partners and figures."""
-    actor = resolve_actor(app, login)
-    platform = app.platform
-    require_reader(platform, actor, area)
+    require_reader(ctx.platform, ctx.actor, area)
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
-    service = FinanceService(platform)
-    listed = [
-        (s, figures(platform, station=s.code, since=first, until=last))
-        for s in service.stations(area=area)
-    ]
+    listed = [(s, figures(ctx.platform, station=s.code, since=first, until=last))
+              for s in FinanceService(ctx.platform).stations(area=area)]
     if as_json:
-        echo_json([{**attrs.asdict(s), **f.as_dict()} for s, f in listed])
+        ctx.echo_json([{**attrs.asdict(s), **f.as_dict()} for s, f in listed])
         return
-    zh = app.lang == "zh"
+    zh = ctx.lang == "zh"
     headers = (("驿站", "名称", "产业", "区域", "咨询", "授信企业", "授信", "普惠") if zh else
                ("station", "name", "cluster", "area", "consultations", "firms granted", "credit", "inclusive"))  # fmt: skip
-    click.echo(
-        table(
-            headers,
-            [
-                (
-                    s.code,
-                    s.name,
-                    s.cluster,
-                    s.area_code,
-                    f.consultations,
-                    f.firms_granted,
-                    format_short(f.credit_fen),
-                    format_short(f.inclusive_fen),
-                )
-                for s, f in listed
-            ],
-        )
-    )
+    ctx.table(headers, [(s.code, s.name, s.cluster, s.area_code, f.consultations, f.firms_granted,
+                         format_short(f.credit_fen), format_short(f.inclusive_fen)) for s, f in listed])
 
 
-@finance.command("station-add")
+@command(finance, "station-add", as_required=False)
 @click.argument("code")
 @click.option("--name", required=True)
 @click.option("--area", required=True, metavar="CODE")
-@click.option(
-    "--host",
-    required=True,
-    metavar="ORG",
-    help="Host organisation (e.g. the Industry & IT bureau).",
-)
+@click.option("--host", required=True, metavar="ORG", help="Host organisation (e.g. the Industry & IT bureau).")
 @click.option("--cluster", required=True, help="Industry cluster served (an enterprise industry).")
-@click.option(
-    "--partner",
-    "partners",
-    multiple=True,
-    metavar="ORG",
-    help="Partner bank, insurer or broker (repeat).",
-)
-@as_option
-@pass_app
-def station_add(app, code, name, area, host, cluster, partners, login) -> None:
+@click.option("--partner", "partners", multiple=True, metavar="ORG", help="Partner bank, insurer or broker (repeat).")
+def station_add(ctx: CommandContext, code, name, area, host, cluster, partners) -> None:
     """Open a finance station."""
-    station = Station(
-        code=code,
-        name=name,
-        area_code=area,
-        host_org=host,
-        cluster=cluster,
-        partners=list(partners),
-    )
-    FinanceService(app.platform).add_station(resolve_actor(app, login), station)
+    station = Station(code=code, name=name, area_code=area, host_org=host, cluster=cluster, partners=list(partners))
+    FinanceService(ctx.platform).add_station(ctx.actor, station)
     click.echo(code)
 
 
 # -- consultations ----------------------------------------------------------------------
 
 
-@finance.command("queue")
+@command(finance, "queue", as_required=False)
 @click.argument("station")
-@click.option(
-    "--status",
-    "statuses",
-    multiple=True,
-    type=click.Choice(STATUSES),
-    help="Only these statuses (repeat).",
-)
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="Only these statuses (repeat).")
 @click.option("--limit", default=50, show_default=True, type=LIMIT)
 @click.option("--offset", default=0, type=OFFSET)
 @click.option("--json", "as_json", is_flag=True)
-@as_option
-@pass_app
-def queue(app, station, statuses, limit, offset, as_json, login) -> None:
+def queue(ctx: CommandContext, station, statuses, limit, offset, as_json) -> None:
     """A station's consultations, oldest first."""
-    actor = resolve_actor(app, login)
-    service = FinanceService(app.platform)
-    items = service.queue(actor, station, status=list(statuses) or None, limit=limit, offset=offset)
+    service = FinanceService(ctx.platform)
+    items = service.queue(ctx.actor, station, status=list(statuses) or None, limit=limit, offset=offset)
     if as_json:
-        echo_json([_consultation_dict(c) for c in items])
+        ctx.echo_json([_consultation_dict(c) for c in items])
         return
-    zh = app.lang == "zh"
-    headers = (
-        ("编号", "状态", "需求", "企业", "申请额", "机构", "授信", "受理时间")
-        if zh
-        else ("id", "status", "need", "enterprise", "asked", "institution", "granted", "opened")
-    )
-    click.echo(table(headers, [(c.id, _label(STATUS_NAMES, c.status, app.lang), _label(NEED_NAMES, c.need, app.lang),
-                                 c.enterprise, format_short(c.amount_asked) if c.amount_asked is not None else "",
-                                 c.institution, format_short(c.granted_amount) if c.granted_amount else "",
-                                 app.platform.time.format(c.opened_at)) for c in items]))  # fmt: skip
+    zh = ctx.lang == "zh"
+    headers = (("编号", "状态", "需求", "企业", "申请额", "机构", "授信", "受理时间") if zh else
+               ("id", "status", "need", "enterprise", "asked", "institution", "granted", "opened"))  # fmt: skip
+    ctx.table(headers, [(c.id, _label(STATUS_NAMES, c.status, ctx.lang), _label(NEED_NAMES, c.need, ctx.lang),
+                         c.enterprise, format_short(c.amount_asked) if c.amount_asked is not None else "",
+                         c.institution, format_short(c.granted_amount) if c.granted_amount else "",
+                         ctx.platform.time.format(c.opened_at)) for c in items])  # fmt: skip
 
 
-@finance.command("show")
+@command(finance, "show", as_required=False)
 @click.argument("consultation_id", type=RECORD_ID)
 @click.option("--json", "as_json", is_flag=True)
-@as_option
-@pass_app
-def show(app, consultation_id, as_json, login) -> None:
+def show(ctx: CommandContext, consultation_id, as_json) -> None:
     """A consultation, with its firm and the actions open to it."""
-    actor = resolve_actor(app, login)
-    service = FinanceService(app.platform)
-    c = service.get(actor, consultation_id)
+    service = FinanceService(ctx.platform)
+    c = service.get(ctx.actor, consultation_id)
     firm = service.enterprise(c.enterprise)
     if as_json:
-        echo_json(
-            {
-                **_consultation_dict(c),
-                "enterprise_name": firm.name,
-                "uscc": firm.uscc,
-                "size": firm.size,
-                "actions": service.available(c),
-            }
-        )
+        ctx.echo_json({**_consultation_dict(c), "enterprise_name": firm.name, "uscc": firm.uscc, "size": firm.size,
+                       "actions": service.available(c)})
         return
     lines = [
-        ("id", c.id), ("status", _label(STATUS_NAMES, c.status, app.lang)),
+        ("id", c.id), ("status", _label(STATUS_NAMES, c.status, ctx.lang)),
         ("enterprise", f"{firm.name} ({firm.code}, {firm.uscc}, {firm.industry}, {firm.size})"),
-        ("station", c.station), ("need", _label(NEED_NAMES, c.need, app.lang)),
+        ("station", c.station), ("need", _label(NEED_NAMES, c.need, ctx.lang)),
         ("asked", format_yuan(c.amount_asked) if c.amount_asked is not None else ""),
         ("officer", c.officer or ""), ("opened", c.opened_at), ("referred", c.referred_at or ""),
         ("institution", c.institution or ""),
@@ -217,15 +145,11 @@ def show(app, consultation_id, as_json, login) -> None:
 
 
 _FIRM_OPTIONS = (
-    click.option(
-        "--enterprise", metavar="CODE", help="The firm's organisation code (or its USCC)."
-    ),
+    click.option("--enterprise", metavar="CODE", help="The firm's organisation code (or its USCC)."),
     click.option("--uscc", help="The firm's unified social credit code; a new firm is registered."),
     click.option("--name", help="A new firm's name."),
     click.option("--industry", help="A new firm's industry."),
-    click.option(
-        "--size", type=click.Choice(["above_scale", "small", "micro"]), help="A new firm's size."
-    ),
+    click.option("--size", type=click.Choice(["above_scale", "small", "micro"]), help="A new firm's size."),
     click.option("--need", type=click.Choice(NEEDS), default="loan", show_default=True),
     click.option("--amount", help="Amount asked: 12.34 (yuan), 300万, 1.5亿."),
 )
@@ -237,245 +161,159 @@ def _firm_options(fn):
     return fn
 
 
-@finance.command("intake")
+@command(finance, "intake", as_required=False)
 @_firm_options
 @click.option("--area", metavar="CODE", help="Where a new firm is seated.")
-@click.option(
-    "--station", metavar="CODE", help="Station (default: the firm's cluster nearest its area)."
-)
+@click.option("--station", metavar="CODE", help="Station (default: the firm's cluster nearest its area).")
 @click.option("--officer", metavar="LOGIN", help="Officer in charge.")
-@click.option(
-    "--issue", "issue_id", type=RECORD_ID, help="Link the consultation to this financing-need case."
-)
+@click.option("--issue", "issue_id", type=RECORD_ID, help="Link the consultation to this financing-need case.")
 @click.option("--note", default="")
-@as_option
-@pass_app
-def intake(
-    app,
-    enterprise,
-    uscc,
-    name,
-    industry,
-    size,
-    need,
-    amount,
-    area,
-    station,
-    officer,
-    issue_id,
-    note,
-    login,
-) -> None:
+def intake(ctx: CommandContext, enterprise, uscc, name, industry, size, need, amount, area, station, officer,
+           issue_id, note) -> None:
     """Take in a consultation; prints its id."""
-    actor = resolve_actor(app, login)
-    platform = app.platform
     if issue_id is not None:
-        issue = platform.issues.get(actor, issue_id)
+        issue = ctx.platform.issues.get(ctx.actor, issue_id)
         if issue.category != CATEGORY:
-            raise ValidationError(
-                "--issue", f"issue {issue_id} is a {issue.category}, not a {CATEGORY}"
-            )
-        if FinanceService(platform).for_issue(issue_id) is not None:
+            raise ValidationError("--issue", f"issue {issue_id} is a {issue.category}, not a {CATEGORY}")
+        if FinanceService(ctx.platform).for_issue(issue_id) is not None:
             raise ValidationError("--issue", f"issue {issue_id} already has a consultation")
         area = area or issue.area_code
-    c = FinanceService(platform).open(
-        actor, enterprise=enterprise, uscc=uscc, name=name, industry=industry, size=size, need=need,
+    c = FinanceService(ctx.platform).open(
+        ctx.actor, enterprise=enterprise, uscc=uscc, name=name, industry=industry, size=size, need=need,
         amount=amount, area_code=area, station=station, officer=officer, issue_id=issue_id, note=note)  # fmt: skip
     click.echo(c.id)
 
 
-@finance.command("report-need")
+@command(finance, "report-need", as_required=False)
 @_firm_options
 @click.option("--area", required=True, metavar="CODE", help="Where the need was found (area code).")
 @click.option("--title", help="Case title (default: the firm and its need).")
 @click.option("--description", default="")
-@as_option
-@pass_app
-def report_need(
-    app, enterprise, uscc, name, industry, size, need, amount, area, title, description, login
-) -> None:
+def report_need(ctx: CommandContext, enterprise, uscc, name, industry, size, need, amount, area, title,
+                description) -> None:
     """Report a financing need found on a visit: a case that opens a consultation.
     Prints the case id and the consultation id."""
-    actor = resolve_actor(app, login)
-    platform = app.platform
-    payload = {
-        k: v
-        for k, v in {
-            "enterprise": enterprise,
-            "uscc": uscc,
-            "enterprise_name": name,
-            "industry": industry,
-            "size": size,
-            "need": need,
-            "amount": amount,
-        }.items()
-        if v
-    }
+    payload = {k: v for k, v in {"enterprise": enterprise, "uscc": uscc, "enterprise_name": name, "industry": industry,
+                                 "size": size, "need": need, "amount": amount}.items() if v}
     if not (enterprise or uscc):
         raise ValidationError("--enterprise", "name the firm by --enterprise or --uscc")
-    issue = platform.issues.report(actor, area=area, category=CATEGORY, title=title or f"{name or enterprise or uscc} 融资需求",
-                                   description=description, payload=payload)  # fmt: skip
-    consultation = FinanceService(platform).for_issue(issue.id)
+    issue = ctx.platform.issues.report(ctx.actor, area=area, category=CATEGORY, description=description, payload=payload,
+                                       title=title or f"{name or enterprise or uscc} 融资需求")  # fmt: skip
+    consultation = FinanceService(ctx.platform).for_issue(issue.id)
     click.echo(f"{issue.id} {consultation.id if consultation else ''}".strip())
 
 
-@finance.command("refer")
+@command(finance, "refer", as_required=False)
 @click.argument("consultation_id", type=RECORD_ID)
 @click.option("--institution", required=True, metavar="ORG")
 @click.option("--note", default="")
-@as_option
-@pass_app
-def refer(app, consultation_id, institution, note, login) -> None:
+def refer(ctx: CommandContext, consultation_id, institution, note) -> None:
     """Refer the firm to a partner institution."""
-    c = FinanceService(app.platform).refer(
-        resolve_actor(app, login), consultation_id, institution, note=note
-    )
+    c = FinanceService(ctx.platform).refer(ctx.actor, consultation_id, institution, note=note)
     click.echo(f"{c.id} {c.status} {c.institution}")
 
 
-@finance.command("grant")
+@command(finance, "grant", as_required=False)
 @click.argument("consultation_id", type=RECORD_ID)
 @click.option("--amount", required=True, help="Credit granted: 12.34 (yuan), 300万, 1.5亿.")
-@click.option(
-    "--inclusive/--not-inclusive",
-    default=False,
-    help="An inclusive micro-loan (small or micro firm, bank).",
-)
-@click.option(
-    "--institution", metavar="ORG", help="Granting institution (default: the one referred to)."
-)
+@click.option("--inclusive/--not-inclusive", default=False, help="An inclusive micro-loan (small or micro firm, bank).")
+@click.option("--institution", metavar="ORG", help="Granting institution (default: the one referred to).")
 @click.option("--note", default="")
-@as_option
-@pass_app
-def grant(app, consultation_id, amount, inclusive, institution, note, login) -> None:
+def grant(ctx: CommandContext, consultation_id, amount, inclusive, institution, note) -> None:
     """Record credit granted (answers the linked case)."""
-    c = FinanceService(app.platform).grant(resolve_actor(app, login), consultation_id, amount, inclusive=inclusive,
+    c = FinanceService(ctx.platform).grant(ctx.actor, consultation_id, amount, inclusive=inclusive,
                                            institution=institution, note=note)  # fmt: skip
     click.echo(f"{c.id} {c.status} {format_yuan(c.granted_amount)}")
 
 
-@finance.command("decline")
+@command(finance, "decline", as_required=False)
 @click.argument("consultation_id", type=RECORD_ID)
 @click.option("--reason", required=True)
-@as_option
-@pass_app
-def decline(app, consultation_id, reason, login) -> None:
+def decline(ctx: CommandContext, consultation_id, reason) -> None:
     """Record that no credit was granted, and why."""
-    c = FinanceService(app.platform).decline(resolve_actor(app, login), consultation_id, reason)
+    c = FinanceService(ctx.platform).decline(ctx.actor, consultation_id, reason)
     click.echo(f"{c.id} {c.status}")
 
 
-@finance.command("withdraw")
+@command(finance, "withdraw", as_required=False)
 @click.argument("consultation_id", type=RECORD_ID)
 @click.option("--reason", default="")
-@as_option
-@pass_app
-def withdraw(app, consultation_id, reason, login) -> None:
+def withdraw(ctx: CommandContext, consultation_id, reason) -> None:
     """Record that the firm withdrew."""
-    c = FinanceService(app.platform).withdraw(resolve_actor(app, login), consultation_id, reason)
+    c = FinanceService(ctx.platform).withdraw(ctx.actor, consultation_id, reason)
     click.echo(f"{c.id} {c.status}")
 
 
-@finance.command("firm")
+@command(finance, "firm", as_required=False)
 @click.argument("enterprise")
 @click.option("--json", "as_json", is_flag=True)
-@as_option
-@pass_app
-def firm(app, enterprise, as_json, login) -> None:
+def firm(ctx: CommandContext, enterprise, as_json) -> None:
     """A firm's consultations across stations (by code or USCC)."""
-    org, items = FinanceService(app.platform).history(resolve_actor(app, login), enterprise)
+    org, items = FinanceService(ctx.platform).history(ctx.actor, enterprise)
     if as_json:
-        echo_json(
-            {
-                "enterprise": org.code,
-                "name": org.name,
-                "uscc": org.uscc,
-                "industry": org.industry,
-                "size": org.size,
-                "consultations": [_consultation_dict(c) for c in items],
-            }
-        )
+        ctx.echo_json({"enterprise": org.code, "name": org.name, "uscc": org.uscc, "industry": org.industry,
+                       "size": org.size, "consultations": [_consultation_dict(c) for c in items]})
         return
     click.echo(f"{org.name}  {org.uscc}  {org.industry or ''}  {org.size or ''}")
-    click.echo(table(("id", "station", "status", "need", "asked", "granted", "opened"),
-                      [(c.id, c.station, _label(STATUS_NAMES, c.status, app.lang), _label(NEED_NAMES, c.need, app.lang),
-                        format_short(c.amount_asked) if c.amount_asked is not None else "",
-                        format_short(c.granted_amount) if c.granted_amount else "",
-                        app.platform.time.day_of(c.opened_at)) for c in items]))  # fmt: skip
+    ctx.table(("id", "station", "status", "need", "asked", "granted", "opened"),
+              [(c.id, c.station, _label(STATUS_NAMES, c.status, ctx.lang), _label(NEED_NAMES, c.need, ctx.lang),
+                format_short(c.amount_asked) if c.amount_asked is not None else "",
+                format_short(c.granted_amount) if c.granted_amount else "",
+                ctx.platform.time.day_of(c.opened_at)) for c in items])  # fmt: skip
 
 
 # -- outreach ---------------------------------------------------------------------------
 
 
-@finance.command("visit")
+@command(finance, "visit", as_required=False)
 @click.option("--enterprise", required=True, metavar="CODE")
 @click.option("--date", "day", required=True, metavar="DATE")
 @click.option("--station", metavar="CODE")
 @click.option("--note", default="")
-@as_option
-@pass_app
-def visit(app, enterprise, day, station, note, login) -> None:
+def visit(ctx: CommandContext, enterprise, day, station, note) -> None:
     """Record the service team's visit to a firm (the acting member visited)."""
-    actor = resolve_actor(app, login)
-    service = FinanceService(app.platform)
-    record = OutreachVisit(enterprise=service.enterprise(enterprise).code, officer=actor.login, station=station,
+    service = FinanceService(ctx.platform)
+    record = OutreachVisit(enterprise=service.enterprise(enterprise).code, officer=ctx.actor.login, station=station,
                            visited_on=parse_day(day, "--date"), note=note)  # fmt: skip
-    click.echo(service.record_visit(actor, record).id)
+    click.echo(service.record_visit(ctx.actor, record).id)
 
 
-@finance.command("event")
+@command(finance, "event", as_required=False)
 @click.option("--name", required=True)
 @click.option("--date", "day", required=True, metavar="DATE")
 @click.option("--station", metavar="CODE")
 @click.option("--institution", "institutions", multiple=True, metavar="ORG")
 @click.option("--firm", "firms", multiple=True, metavar="CODE")
-@as_option
-@pass_app
-def event(app, name, day, station, institutions, firms, login) -> None:
+def event(ctx: CommandContext, name, day, station, institutions, firms) -> None:
     """Record a "finance for the people" event."""
     record = FinanceEvent(name=name, held_on=parse_day(day, "--date"), station=station,
                           institutions=list(institutions), firms=list(firms))  # fmt: skip
-    click.echo(FinanceService(app.platform).record_event(resolve_actor(app, login), record).id)
+    click.echo(FinanceService(ctx.platform).record_event(ctx.actor, record).id)
 
 
-@finance.command("events")
+@command(finance, "events", as_required=False)
 @click.option("--json", "as_json", is_flag=True)
-@as_option
-@pass_app
-def events(app, as_json, login) -> None:
+def events(ctx: CommandContext, as_json) -> None:
     """The "finance for the people" events, oldest first."""
-    items = FinanceService(app.platform).events(resolve_actor(app, login))
+    items = FinanceService(ctx.platform).events(ctx.actor)
     if as_json:
-        echo_json([attrs.asdict(e) for e in items])
+        ctx.echo_json([attrs.asdict(e) for e in items])
         return
-    click.echo(
-        table(
-            ("id", "date", "station", "institutions", "firms", "name"),
-            [
-                (e.id, e.held_on, e.station, len(e.institutions), len(e.firms), e.name)
-                for e in items
-            ],
-        )
-    )
+    ctx.table(("id", "date", "station", "institutions", "firms", "name"),
+              [(e.id, e.held_on, e.station, len(e.institutions), len(e.firms), e.name) for e in items])
 
 
-@finance.command("visits")
+@command(finance, "visits", as_required=False)
 @click.option("--enterprise", metavar="CODE", help="Only visits to this firm (code or USCC).")
 @click.option("--json", "as_json", is_flag=True)
-@as_option
-@pass_app
-def visits(app, enterprise, as_json, login) -> None:
+def visits(ctx: CommandContext, enterprise, as_json) -> None:
     """The service team's visits to firms, oldest first."""
-    items = FinanceService(app.platform).visits(resolve_actor(app, login), enterprise=enterprise)
+    items = FinanceService(ctx.platform).visits(ctx.actor, enterprise=enterprise)
     if as_json:
-        echo_json([attrs.asdict(v) for v in items])
+        ctx.echo_json([attrs.asdict(v) for v in items])
         return
-    click.echo(
-        table(
-            ("id", "date", "firm", "officer", "station", "note"),
-            [(v.id, v.visited_on, v.enterprise, v.officer, v.station, v.note) for v in items],
-        )
-    )
+    ctx.table(("id", "date", "firm", "officer", "station", "note"),
+              [(v.id, v.visited_on, v.enterprise, v.officer, v.station, v.note) for v in items])
 
 
 # -- figures ----------------------------------------------------------------------------
@@ -508,51 +346,41 @@ def _render(f: Figures, lang: str) -> str:
     return fields_block(rows)
 
 
-@finance.command("stats")
+@command(finance, "stats", as_required=False)
 @click.option("--station", metavar="CODE", help="One station.")
 @click.option("--area", metavar="CODE", help="Firms seated in this area's subtree.")
 @click.option("--since", metavar="DATE", help="First day counted (YYYY-MM-DD).")
 @click.option("--until", metavar="DATE", help="Day after the last one counted (YYYY-MM-DD).")
 @click.option("--by-station", is_flag=True, help="One row per station as well.")
 @click.option("--json", "as_json", is_flag=True)
-@as_option
-@pass_app
-def stats(app, station, area, since, until, by_station, as_json, login) -> None:
+def stats(ctx: CommandContext, station, area, since, until, by_station, as_json) -> None:
     """Consultations, firms served and granted credit, credit and its inclusive share, mean
     days from consultation to credit."""
-    actor = resolve_actor(app, login)
-    platform = app.platform
-    require_reader(platform, actor, area)
+    require_reader(ctx.platform, ctx.actor, area)
     first, last = parse_day(since, "--since"), parse_day(until, "--until")
     if first and last and last <= first:
         raise ValidationError("--until", f"{last} is not after --since {first}")
-    service = FinanceService(platform)
+    service = FinanceService(ctx.platform)
     if station:
         service.station(station)
     if area:
-        platform.areas.require_exists(area, "--area")
-    total = figures(platform, station=station, area=area, since=first, until=last)
+        ctx.platform.areas.require_exists(area, "--area")
+    total = figures(ctx.platform, station=station, area=area, since=first, until=last)
     rows = []
     if by_station:
         for s in service.stations():
             if station and s.code != station:
                 continue
-            rows.append((s, figures(platform, station=s.code, area=area, since=first, until=last)))
+            rows.append((s, figures(ctx.platform, station=s.code, area=area, since=first, until=last)))
     if as_json:
-        data: dict[str, Any] = {
-            "station": station,
-            "area": area,
-            "since": since,
-            "until": until,
-            **total.as_dict(),
-        }
+        data: dict[str, Any] = {"station": station, "area": area, "since": since, "until": until, **total.as_dict()}
         if by_station:
             data["stations"] = [{"station": s.code, "name": s.name, **f.as_dict()} for s, f in rows]
-        echo_json(data)
+        ctx.echo_json(data)
         return
-    click.echo(_render(total, app.lang))
+    click.echo(_render(total, ctx.lang))
     if by_station:
         click.echo("")
-        click.echo(table(("station", "consultations", "firms granted", "credit", "inclusive"),
-                          [(s.code, f.consultations, f.firms_granted, format_short(f.credit_fen),
-                            format_short(f.inclusive_fen)) for s, f in rows]))  # fmt: skip
+        ctx.table(("station", "consultations", "firms granted", "credit", "inclusive"),
+                  [(s.code, f.consultations, f.firms_granted, format_short(f.credit_fen),
+                    format_short(f.inclusive_fen)) for s, f in rows])  # fmt: skip

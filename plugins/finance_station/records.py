@@ -2,8 +2,8 @@
 
 Records are frozen and validated like the core's, so a consultation that exists obeys
 the status machine's invariants (a granted one has an amount and an institution, a
-declined one a reason). The moves between statuses live in :data:`MOVES`; the service
-refuses any move not listed there.
+declined one a reason). The moves between statuses live in :data:`LIFECYCLE`; the
+service refuses any move not listed there.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 from typing import Any
 
 import attrs
-from gridgov.core import ValidationError, valid_choice, valid_code, valid_text
+from gridgov.core import Lifecycle, Move, ValidationError, valid_choice, valid_code, valid_text
 
 from .money import check_fen
 
@@ -33,15 +33,15 @@ STATUS_NAMES = {
     "declined": ("未获授信", "declined"),
     "withdrawn": ("已撤回", "withdrawn"),
 }
-TERMINAL = frozenset({"granted", "declined", "withdrawn"})
-# action → (statuses it may start from, status it leads to). Referring again from
-# ``referred`` hands the firm to another institution after the first one passed.
-MOVES: dict[str, tuple[frozenset[str], str]] = {
-    "refer": (frozenset({"open", "referred"}), "referred"),
-    "grant": (frozenset({"referred"}), "granted"),
-    "decline": (frozenset({"open", "referred"}), "declined"),
-    "withdraw": (frozenset({"open", "referred"}), "withdrawn"),
-}
+# Referring again from ``referred`` hands the firm to another institution after the first
+# one passed; granted, declined and withdrawn are the ends.
+LIFECYCLE = Lifecycle("consultation", states=STATUSES, initial="open", moves=(
+    Move("refer", {"open", "referred"}, "referred"),
+    Move("grant", {"referred"}, "granted"),
+    Move("decline", {"open", "referred"}, "declined"),
+    Move("withdraw", {"open", "referred"}, "withdrawn"),
+))
+TERMINAL = LIFECYCLE.terminal
 INSTITUTION_TYPES = ("bank", "insurer", "broker")
 # Which kind of institution a need is referred to; policy questions may go to any partner.
 REFERRAL_TYPES = {
@@ -54,7 +54,6 @@ REFERRAL_TYPES = {
 # Credit is granted by banks (loans) and insurers (credit-guarantee insurance), not brokers.
 CREDIT_TYPES = ("bank", "insurer")
 INCLUSIVE_SIZES = ("small", "micro")
-
 
 
 def _fen(_inst: Any, attribute: attrs.Attribute, value: int | None) -> None:

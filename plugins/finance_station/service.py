@@ -36,7 +36,7 @@ from .records import (
     CREDIT_TYPES,
     INCLUSIVE_SIZES,
     INSTITUTION_TYPES,
-    MOVES,
+    LIFECYCLE,
     NEEDS,
     REFERRAL_TYPES,
     Consultation,
@@ -340,7 +340,7 @@ class FinanceService:
     # -- consultations: the status machine ----------------------------------------------
 
     def available(self, consultation: Consultation) -> list[str]:
-        return [action for action, (sources, _) in MOVES.items() if consultation.status in sources]
+        return LIFECYCLE.available(consultation.status)
 
     def refer(
         self,
@@ -354,13 +354,13 @@ class FinanceService:
         """Hand the firm to one of the station's partner institutions that serves its need."""
         actor.require("finance.consult", anywhere=True)
         with self.platform.transaction():
-            current = self._check_move(actor, consultation_id, "refer")
+            current, status = self._check_move(actor, consultation_id, "refer")
             org = self._partner(current, institution, REFERRAL_TYPES[current.need])
             if current.institution == org.code:
                 raise ValidationError("institution", f"the firm is already referred to {org.code}")
             return self._write(
                 current,
-                status="referred",
+                status=status,
                 institution=org.code,
                 referred_at=self._now(at),
                 note=note or current.note,
@@ -384,7 +384,7 @@ class FinanceService:
         if fen == 0:
             raise ValidationError("amount", "credit granted must be more than 0 fen")
         with self.platform.transaction():
-            current = self._check_move(actor, consultation_id, "grant")
+            current, status = self._check_move(actor, consultation_id, "grant")
             org = self._partner(current, institution or current.institution, CREDIT_TYPES)
             if inclusive:
                 if institution_type(org) != "bank":
@@ -401,7 +401,7 @@ class FinanceService:
             now = self._now(at)
             updated = self._write(
                 current,
-                status="granted",
+                status=status,
                 institution=org.code,
                 granted_amount=fen,
                 inclusive=inclusive,
@@ -422,22 +422,14 @@ class FinanceService:
         actor.require("finance.consult", anywhere=True)
         if not (reason or "").strip():
             raise ValidationError("reason", "a declined consultation says why")
-        return self._end(
-            actor, consultation_id, "decline", "declined", reason, f"未获授信：{reason}", at
-        )
+        return self._end(actor, consultation_id, "decline", reason, f"未获授信：{reason}", at)
 
     def withdraw(
         self, actor: Actor, consultation_id: int, reason: str = "", *, at: dt.datetime | None = None
     ) -> Consultation:
         actor.require("finance.consult", anywhere=True)
         return self._end(
-            actor,
-            consultation_id,
-            "withdraw",
-            "withdrawn",
-            reason,
-            f"企业撤回咨询{('：' + reason) if reason else ''}",
-            at,
+            actor, consultation_id, "withdraw", reason, f"企业撤回咨询{('：' + reason) if reason else ''}", at
         )
 
     def _end(
@@ -445,26 +437,25 @@ class FinanceService:
         actor: Actor,
         consultation_id: int,
         action: str,
-        status: str,
         reason: str,
         answer: str,
         at: dt.datetime | None,
     ) -> Consultation:
         with self.platform.transaction():
-            current = self._check_move(actor, consultation_id, action)
+            current, status = self._check_move(actor, consultation_id, action)
             now = self._now(at)
             updated = self._write(current, status=status, reason=reason, closed_at=now)
             self._answer_issue(actor, updated, answer, now)
             return updated
 
-    def _check_move(self, actor: Actor, consultation_id: int, action: str) -> Consultation:
+    def _check_move(self, actor: Actor, consultation_id: int, action: str) -> tuple[Consultation, str]:
+        """The consultation and the status ``action`` leads it to. A move its status does
+        not allow is refused as bad input (exit 2), naming the consultation by its id."""
         current = self.get(actor, consultation_id)
-        sources, target = MOVES[action]
-        if current.status not in sources:
-            raise ValidationError(
-                "status", f"consultation {current.id} is {current.status}; {action} needs "
-                f"{' or '.join(sorted(sources))}")  # fmt: skip
-        return current
+        reason = LIFECYCLE.refusal(current.status, action)
+        if reason:
+            raise ValidationError("status", reason.replace("the consultation", f"consultation {current.id}", 1))
+        return current, LIFECYCLE.step(current.status, action, key=current.id).target
 
     def _partner(
         self, consultation: Consultation, code: str | None, types: tuple[str, ...]

@@ -4,19 +4,20 @@
 from __future__ import annotations
 
 from gridgov.core import GridgovError
+from gridgov.tui.plugin import PluginScreen
 from textual.app import ComposeResult
 from textual.widgets import Footer, Header, Static
 
 from ..money import format_yuan
 from ..records import NEED_NAMES, STATUS_NAMES
-from ..service import institution_type
-from .base import FinanceScreen
+from ..service import FinanceService, institution_type
 from .forms import FormModal
 
 
-class ConsultationScreen(FinanceScreen):
+class ConsultationScreen(PluginScreen):
+    KEY_LABELS_ZH = {"Back": "返回", "Refer": "转介", "Grant": "授信", "Decline": "未获授信",
+                     "Withdraw": "撤回", "Firm history": "企业记录"}  # fmt: skip
     BINDINGS = [
-        ("escape", "app.pop_screen", "Back"),
         ("r", "refer", "Refer"),
         ("g", "grant", "Grant"),
         ("d", "decline", "Decline"),
@@ -26,6 +27,7 @@ class ConsultationScreen(FinanceScreen):
 
     def __init__(self, ctx, consultation_id: int) -> None:
         super().__init__(ctx)
+        self.service = FinanceService(self.platform)
         self.consultation_id = consultation_id
         self.consultation = None
 
@@ -53,20 +55,11 @@ class ConsultationScreen(FinanceScreen):
             (self.t("行业/规模", "industry/size"), f"{firm.industry or ''} / {firm.size or ''}"),
             (self.t("驿站", "station"), f"{station.name} ({station.code})"),
             (self.t("需求", "need"), self.t(*NEED_NAMES[c.need])),
-            (
-                self.t("申请额", "asked"),
-                format_yuan(c.amount_asked) if c.amount_asked is not None else "",
-            ),
-            (self.t("受理时间", "opened"), self.ctx.platform.time.format(c.opened_at)),
+            (self.t("申请额", "asked"), format_yuan(c.amount_asked) if c.amount_asked is not None else ""),
+            (self.t("受理时间", "opened"), self.platform.time.format(c.opened_at)),
             (self.t("对接机构", "institution"), c.institution or ""),
-            (
-                self.t("授信额", "granted"),
-                format_yuan(c.granted_amount) if c.granted_amount else "",
-            ),
-            (
-                self.t("普惠型小微贷款", "inclusive micro-loan"),
-                self.t("是", "yes") if c.inclusive else "",
-            ),
+            (self.t("授信额", "granted"), format_yuan(c.granted_amount) if c.granted_amount else ""),
+            (self.t("普惠型小微贷款", "inclusive micro-loan"), self.t("是", "yes") if c.inclusive else ""),
             (self.t("原因", "reason"), c.reason),
             (self.t("关联诉求", "case"), str(c.issue_id or "")),
         ]
@@ -87,19 +80,15 @@ class ConsultationScreen(FinanceScreen):
 
     def _partners(self, types: tuple[str, ...]) -> str:
         station = self.service.station(self.consultation.station)
-        found = []
-        for code in station.partners:
-            org = self.ctx.platform.organisations.find(code)
-            if org is not None and institution_type(org) in types:
-                found.append(code)
-        return ", ".join(found)
+        orgs = [self.platform.organisations.find(code) for code in station.partners]
+        return ", ".join(org.code for org in orgs if org is not None and institution_type(org) in types)
 
     def action_refer(self) -> None:
         if self.consultation is None:
             return
         hint = self._partners(("bank", "insurer", "broker"))
         self.app.push_screen(
-            FormModal(self.t("转介金融机构", "Refer to an institution"),
+            FormModal(self.ctx, self.t("转介金融机构", "Refer to an institution"),
                       [("institution", self.t(f"机构代码（{hint}）", f"institution ({hint})"), "")]),
             lambda v: v and self._run(lambda: self.service.refer(self.actor, self.consultation_id, v["institution"])),
         )  # fmt: skip
@@ -108,7 +97,7 @@ class ConsultationScreen(FinanceScreen):
         if self.consultation is None:
             return
         self.app.push_screen(
-            FormModal(self.t("登记授信", "Record credit granted"),
+            FormModal(self.ctx, self.t("登记授信", "Record credit granted"),
                       [("amount", self.t("授信额（如 300万、1.5亿、12.34）", "amount (300万, 1.5亿, 12.34)"), ""),
                        ("note", self.t("备注", "note"), "")],
                       switches=[("inclusive", self.t("普惠型小微企业贷款", "inclusive micro-loan"))]),
@@ -120,7 +109,7 @@ class ConsultationScreen(FinanceScreen):
         if self.consultation is None:
             return
         self.app.push_screen(
-            FormModal(self.t("未获授信", "Declined"), [("reason", self.t("原因", "reason"), "")]),
+            FormModal(self.ctx, self.t("未获授信", "Declined"), [("reason", self.t("原因", "reason"), "")]),
             lambda v: v and self._run(lambda: self.service.decline(self.actor, self.consultation_id, v["reason"])),
         )  # fmt: skip
 
@@ -128,7 +117,7 @@ class ConsultationScreen(FinanceScreen):
         if self.consultation is None:
             return
         self.app.push_screen(
-            FormModal(self.t("企业撤回", "Withdrawn"), [("reason", self.t("原因（可空）", "reason (optional)"), "")]),
+            FormModal(self.ctx, self.t("企业撤回", "Withdrawn"), [("reason", self.t("原因（可空）", "reason (optional)"), "")]),
             lambda v: v is not None and self._run(
                 lambda: self.service.withdraw(self.actor, self.consultation_id, v["reason"])),
         )  # fmt: skip

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from gridgov.core import GridgovError
+from gridgov.tui.plugin import PluginScreen, selected_key
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ..money import format_short
 from ..records import NEED_NAMES, STATUS_NAMES
-from .base import FinanceScreen
+from ..service import FinanceService
 
 
-class FirmScreen(FinanceScreen):
-    BINDINGS = [("escape", "app.pop_screen", "Back"), ("enter", "open_consultation", "Open")]
+class FirmScreen(PluginScreen):
+    KEY_LABELS_ZH = {"Back": "返回", "Open": "打开"}
+    BINDINGS = [("enter", "open_consultation", "Open")]
 
     def __init__(self, ctx, enterprise: str) -> None:
         super().__init__(ctx)
+        self.service = FinanceService(self.platform)
         self.enterprise = enterprise
 
     def compose(self) -> ComposeResult:
@@ -44,7 +47,7 @@ class FirmScreen(FinanceScreen):
             table.add_row(c.id, c.station, self.t(*STATUS_NAMES[c.status]), self.t(*NEED_NAMES[c.need]),
                           format_short(c.amount_asked) if c.amount_asked is not None else "",
                           format_short(c.granted_amount) if c.granted_amount else "",
-                          self.ctx.platform.time.format(c.opened_at, "%Y-%m-%d"), key=str(c.id))  # fmt: skip
+                          self.platform.time.format(c.opened_at, "%Y-%m-%d"), key=str(c.id))  # fmt: skip
         table.focus()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
@@ -54,6 +57,6 @@ class FirmScreen(FinanceScreen):
     def action_open_consultation(self) -> None:
         from .detail import ConsultationScreen
 
-        key = self.selected_key(self.query_one("#history", DataTable))
+        key = selected_key(self.query_one("#history", DataTable))
         if key:
             self.app.push_screen(ConsultationScreen(self.ctx, int(key)))

@@ -3,27 +3,21 @@
 from __future__ import annotations
 
 from gridgov.core import GridgovError
+from gridgov.tui.plugin import PluginScreen, selected_key
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ..money import format_short
 from ..records import NEED_NAMES, STATUS_NAMES
-from .base import FinanceScreen
+from ..service import FinanceService
 
-FILTERS = (
-    None,
-    ("open",),
-    ("referred",),
-    ("open", "referred"),
-    ("granted",),
-    ("declined", "withdrawn"),
-)
+FILTERS = (None, ("open",), ("referred",), ("open", "referred"), ("granted",), ("declined", "withdrawn"))
 PAGE = 200
 
 
-class StationQueueScreen(FinanceScreen):
+class StationQueueScreen(PluginScreen):
+    KEY_LABELS_ZH = {"Back": "返回", "Open": "打开", "Filter": "筛选", "Reload": "刷新"}
     BINDINGS = [
-        ("escape", "app.pop_screen", "Back"),
         ("enter", "open_consultation", "Open"),
         ("f", "next_filter", "Filter"),
         ("r", "reload", "Reload"),
@@ -31,6 +25,7 @@ class StationQueueScreen(FinanceScreen):
 
     def __init__(self, ctx, station: str) -> None:
         super().__init__(ctx)
+        self.service = FinanceService(self.platform)
         self.station_code = station
         self.filter_index = 3
 
@@ -69,18 +64,12 @@ class StationQueueScreen(FinanceScreen):
     def action_reload(self) -> None:
         table = self.query_one("#queue", DataTable)
         table.clear()
-        names = (
-            ", ".join(self.t(*STATUS_NAMES[s]) for s in self.statuses)
-            if self.statuses
-            else self.t("全部", "all")
-        )
+        names = ", ".join(self.t(*STATUS_NAMES[s]) for s in self.statuses) if self.statuses else self.t("全部", "all")
         self.query_one("#queue-filter", Static).update(
             self.t(f"筛选：{names}（f 切换）", f"showing: {names} (f to change)")
         )
         try:
-            items = self.service.queue(
-                self.actor, self.station_code, status=self.statuses, limit=PAGE
-            )
+            items = self.service.queue(self.actor, self.station_code, status=self.statuses, limit=PAGE)
         except GridgovError as exc:
             self.fail(exc)
             return
@@ -88,7 +77,7 @@ class StationQueueScreen(FinanceScreen):
             table.add_row(c.id, self.t(*STATUS_NAMES[c.status]), self.t(*NEED_NAMES[c.need]), c.enterprise,
                           format_short(c.amount_asked) if c.amount_asked is not None else "",
                           c.institution or "", format_short(c.granted_amount) if c.granted_amount else "",
-                          self.ctx.platform.time.format(c.opened_at, "%Y-%m-%d"), key=str(c.id))  # fmt: skip
+                          self.platform.time.format(c.opened_at, "%Y-%m-%d"), key=str(c.id))  # fmt: skip
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -97,6 +86,6 @@ class StationQueueScreen(FinanceScreen):
     def action_open_consultation(self) -> None:
         from .detail import ConsultationScreen
 
-        key = self.selected_key(self.query_one("#queue", DataTable))
+        key = selected_key(self.query_one("#queue", DataTable))
         if key:
             self.app.push_screen(ConsultationScreen(self.ctx, int(key)))

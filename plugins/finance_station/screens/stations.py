@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from gridgov.core import GridgovError
+from gridgov.tui.plugin import PluginScreen, selected_key
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Static
 
 from ..metrics import figures, require_reader
 from ..money import format_short
-from .base import FinanceScreen
+from ..service import FinanceService
 from .forms import FormModal
 
 
-class StationsScreen(FinanceScreen):
+class StationsScreen(PluginScreen):
+    KEY_LABELS_ZH = {"Back": "返回", "Queue": "队列", "Firm": "查企业", "Reload": "刷新"}
     BINDINGS = [
-        ("escape", "app.pop_screen", "Back"),
         ("enter", "open_queue", "Queue"),
         ("slash", "find_firm", "Firm"),
         ("r", "reload", "Reload"),
     ]
+
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        self.service = FinanceService(self.platform)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -39,24 +44,16 @@ class StationsScreen(FinanceScreen):
         table = self.query_one("#stations", DataTable)
         table.clear()
         try:
-            require_reader(self.ctx.platform, self.actor, None)
+            require_reader(self.platform, self.actor, None)
             stations = self.service.stations()
-            total = figures(self.ctx.platform)
+            total = figures(self.platform)
         except GridgovError as exc:
             self.fail(exc)
             return
         for s in stations:
-            f = figures(self.ctx.platform, station=s.code)
-            table.add_row(
-                s.code,
-                s.name,
-                s.cluster,
-                f.consultations,
-                f.firms_granted,
-                format_short(f.credit_fen),
-                format_short(f.inclusive_fen),
-                key=s.code,
-            )
+            f = figures(self.platform, station=s.code)
+            table.add_row(s.code, s.name, s.cluster, f.consultations, f.firms_granted, format_short(f.credit_fen),
+                          format_short(f.inclusive_fen), key=s.code)
         share = total.inclusive_share
         self.query_one("#finance-summary", Static).update(
             self.t(
@@ -77,7 +74,7 @@ class StationsScreen(FinanceScreen):
     def action_open_queue(self) -> None:
         from .queue import StationQueueScreen
 
-        code = self.selected_key(self.query_one("#stations", DataTable))
+        code = selected_key(self.query_one("#stations", DataTable))
         if code:
             self.app.push_screen(StationQueueScreen(self.ctx, code))
 
@@ -94,6 +91,6 @@ class StationsScreen(FinanceScreen):
                 return
             self.app.push_screen(FirmScreen(self.ctx, values["firm"]))
 
-        self.app.push_screen(FormModal(self.t("查找企业", "Find a firm"),
+        self.app.push_screen(FormModal(self.ctx, self.t("查找企业", "Find a firm"),
                                        [("firm", self.t("企业代码或统一社会信用代码", "firm code or USCC"), "")]),
                              found)  # fmt: skip
