@@ -3,6 +3,7 @@ an outcome, a follow-up visit or the agreement's performance."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from gridgov.core import GridgovError
@@ -79,49 +80,36 @@ class DisputeDetailScreen(PluginScreen):
                   for v in self.service.follow_ups(actor, self.dispute_id)]  # fmt: skip
         self.query_one("#follow-ups", Static).update("\n".join([t("回访", "Follow-up visits"), *(visits or ["  —"])]))
 
-    def _run(self, call, done_zh: str, done_en: str) -> None:
-        try:
-            call()
-        except GridgovError as exc:
-            self.fail(exc)
-            return
-        self.done(self.t(done_zh, done_en))
-        self.refresh_view()
+    def _form(self, form: Any, call: Callable[..., Any], done_zh: str, done_en: str) -> None:
+        """Open ``form``; what it hands back goes to ``call`` (a refusal is one notice)."""
+
+        def save(values: dict | None) -> None:
+            if not values:
+                return
+            try:
+                call(self.actor, self.dispute_id, **values)
+            except GridgovError as exc:
+                self.fail(exc)
+                return
+            self.done(self.t(done_zh, done_en))
+            self.refresh_view()
+
+        self.app.push_screen(form, save)
 
     def action_dismiss_screen(self) -> None:
         self.dismiss(None)
 
     def action_session(self) -> None:
-        def save(values: dict | None) -> None:
-            if values:
-                self._run(lambda: self.service.record_session(self.actor, self.dispute_id, **values),
-                          "已记录调解", "session recorded")  # fmt: skip
-
-        self.app.push_screen(SessionForm(self.ctx), save)
+        self._form(SessionForm(self.ctx), self.service.record_session, "已记录调解", "session recorded")
 
     def action_outcome(self) -> None:
-        def save(values: dict | None) -> None:
-            if not values:
-                return
-            kind = values.pop("kind")
-            method = {"agreement": self.service.record_agreement, "referred": self.service.record_referral,
-                      "withdrawn": self.service.record_withdrawal}[kind]  # fmt: skip
-            self._run(lambda: method(self.actor, self.dispute_id, **values), "已记录调解结果", "outcome recorded")
-
-        self.app.push_screen(OutcomeForm(self.ctx), save)
+        methods = {"agreement": self.service.record_agreement, "referred": self.service.record_referral,
+                   "withdrawn": self.service.record_withdrawal}  # fmt: skip
+        self._form(OutcomeForm(self.ctx), lambda *args, kind, **values: methods[kind](*args, **values),
+                   "已记录调解结果", "outcome recorded")  # fmt: skip
 
     def action_follow_up(self) -> None:
-        def save(values: dict | None) -> None:
-            if values:
-                self._run(lambda: self.service.schedule_follow_up(self.actor, self.dispute_id, **values),
-                          "已安排回访", "follow-up scheduled")  # fmt: skip
-
-        self.app.push_screen(FollowUpForm(self.ctx), save)
+        self._form(FollowUpForm(self.ctx), self.service.schedule_follow_up, "已安排回访", "follow-up scheduled")
 
     def action_performed(self) -> None:
-        def save(values: dict | None) -> None:
-            if values:
-                self._run(lambda: self.service.record_performance(self.actor, self.dispute_id, **values),
-                          "已记录履行", "performance recorded")  # fmt: skip
-
-        self.app.push_screen(PerformanceForm(self.ctx), save)
+        self._form(PerformanceForm(self.ctx), self.service.record_performance, "已记录履行", "performance recorded")
