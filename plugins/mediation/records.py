@@ -9,7 +9,15 @@ from __future__ import annotations
 import datetime as dt
 
 import attrs
-from gridgov.core import ValidationError, valid_choice, valid_id_number, valid_phone, valid_text
+from gridgov.core import (
+    Lifecycle,
+    Move,
+    ValidationError,
+    valid_choice,
+    valid_id_number,
+    valid_phone,
+    valid_text,
+)
 
 CATEGORY = "mediation.dispute"
 MEDIATOR = "mediator"
@@ -27,7 +35,17 @@ KIND_NAMES = {
 DISPUTE_STATUSES = ("open", "agreed", "referred", "withdrawn", "not_accepted")
 PARTY_ROLES = ("applicant", "respondent", "third_party")
 OUTCOMES = ("agreement", "referred", "withdrawn")
-OUTCOME_STATUS = {"agreement": "agreed", "referred": "referred", "withdrawn": "withdrawn"}
+# A dispute's own life: open while mediation goes on (sessions are recorded only then),
+# settled by one of the outcomes (each move is named by its outcome kind), not accepted when
+# the case is rejected or merged, open again when the core case is reworked or reopened.
+DISPUTE = Lifecycle("dispute", states=DISPUTE_STATUSES, initial="open", moves=(
+    Move("session", {"open"}, "open", name_zh="记录调解", name_en="record a session"),
+    Move("agreement", {"open"}, "agreed", name_zh="达成协议", name_en="agreement"),
+    Move("referred", {"open"}, "referred", name_zh="调解不成移送", name_en="refer"),
+    Move("withdrawn", {"open"}, "withdrawn", name_zh="撤回", name_en="withdraw"),
+    Move("not_accept", {"open"}, "not_accepted", name_zh="不予受理", name_en="not accepted"),
+    Move("reopen", {"agreed", "referred", "withdrawn", "not_accepted"}, "open", name_zh="继续调解", name_en="mediate again"),
+))  # fmt: skip
 REFERRAL_TARGETS = ("arbitration", "court", "police")
 # A mediation body is a core organisation; its profile's ``mediation_body`` says which kind
 # of body it is, because a grid's mediation room and a community's committee share the
@@ -67,7 +85,7 @@ class Dispute:
     area_code: str
     area_path: str = ""
     summary: str = attrs.field(validator=valid_text(10_000))
-    status: str = attrs.field(default="open", validator=valid_choice(DISPUTE_STATUSES, optional=True))
+    status: str = attrs.field(default=DISPUTE.initial, validator=valid_choice(DISPUTE_STATUSES, optional=True))
     level: str | None = None
     body_org: str | None = None
     mediator: str | None = None

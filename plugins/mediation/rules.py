@@ -13,7 +13,7 @@ from typing import Any
 
 from gridgov.core import Actor, Issue, NotFound, Platform, Route, mask_id_number, mask_phone
 
-from .records import CATEGORY, DISPUTE_KINDS, MEDIATOR
+from .records import CATEGORY, DISPUTE, DISPUTE_KINDS, MEDIATOR
 
 _OWN_ACTIONS = ("resolve", "refer", "withdraw")
 # Set while the plugin's service drives the case itself, so that the veto can refuse the
@@ -138,12 +138,12 @@ def on_change(platform: Platform, issue: Issue, action: str, at: dt.datetime) ->
     if action in ("dispatch", "escalate", "return"):
         disputes.update(row["id"], {"level": issue.level, "body_org": issue.assignee_org,
                                     "mediator": issue.assignee_member})  # fmt: skip
-    elif action in ("reject", "merge"):
-        disputes.update(row["id"], {"status": "not_accepted", "closed_at": at})
-    elif action in ("rework", "reopen") and row["status"] != "open":
+    elif action in ("reject", "merge") and DISPUTE.refusal(row["status"], "not_accept") is None:
+        disputes.update(row["id"], {"status": DISPUTE.moves["not_accept"].target, "closed_at": at})
+    elif action in ("rework", "reopen") and DISPUTE.refusal(row["status"], "reopen") is None:
         # The agreement did not hold: mediation goes on, and the case's events keep the record.
         platform.table("mediation_outcome").delete(row["id"])
-        disputes.update(row["id"], {"status": "open", "closed_at": None})
+        disputes.update(row["id"], {"status": DISPUTE.moves["reopen"].target, "closed_at": None})
 
 
 def veto(platform: Platform, issue: Issue, action: str, params: dict[str, Any]) -> str | None:

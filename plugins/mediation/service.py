@@ -28,8 +28,8 @@ from gridgov.core import (
 from . import rules
 from .records import (
     CATEGORY,
+    DISPUTE,
     DISPUTE_KINDS,
-    OUTCOME_STATUS,
     Dispute,
     FollowUp,
     Outcome,
@@ -265,10 +265,12 @@ class MediationService:
 
     # -- sessions -----------------------------------------------------------------------
 
-    def _open_row(self, actor: Actor, dispute_id: int) -> dict[str, Any]:
+    def _open_row(self, actor: Actor, dispute_id: int, move: str) -> dict[str, Any]:
+        """The dispute's row, if it offers ``move`` (of :data:`DISPUTE`) now. Refused as bad
+        input (exit 2, "no longer open"), as the plugin always did."""
         actor.require("mediation.record", anywhere=True)
         row = self._readable_row(actor, dispute_id)
-        if row["status"] != "open":
+        if DISPUTE.refusal(row["status"], move):
             raise ValidationError("dispute", f"dispute {dispute_id} is {row['status']}, no longer open")
         return row
 
@@ -276,7 +278,7 @@ class MediationService:
                        mediators: Iterable[str], attendees: Iterable[str] = (), notes: str = "") -> Session:
         """Record a mediation session. Every mediator must hold the mediator post and have
         no conflict of interest with the parties."""
-        row = self._open_row(actor, dispute_id)
+        row = self._open_row(actor, dispute_id, "session")
         session = Session(dispute_id=dispute_id, at=at, place=place, mediators=tuple(dict.fromkeys(mediators)),
                           attendees=tuple(attendees), notes=notes, recorded_by=actor.login)  # fmt: skip
         if self.platform.time.day_of(at) < self.platform.time.day_of(_dt(row["opened_at"])):
@@ -316,14 +318,15 @@ class MediationService:
             values["area_path"] = row["area_path"]
             values["days"] = round((outcome.at - _dt(row["opened_at"])).total_seconds() / 86400, 4)
             self.table("outcome").insert(values)
-            self.table("dispute").update(row["id"], {"status": OUTCOME_STATUS[outcome.kind], "closed_at": outcome.at})
+            step = DISPUTE.step(row["status"], outcome.kind, key=row["id"])
+            self.table("dispute").update(row["id"], {"status": step.target, "closed_at": outcome.at})
         return outcome
 
     def record_agreement(self, actor: Actor, dispute_id: int, *, terms: str, signed_on: dt.date,
                          perform_by: dt.date, at: dt.datetime | None = None) -> Outcome:
         """A mediation agreement: the core case is resolved (then verified and closed as
         usual), and the level that settled it is kept for the Fengqiao ratios."""
-        row = self._open_row(actor, dispute_id)
+        row = self._open_row(actor, dispute_id, "agreement")
         at = at or self.platform.now()
         outcome = Outcome(dispute_id=dispute_id, kind="agreement", at=at, terms=terms,
                           signed_on=signed_on, perform_by=perform_by)  # fmt: skip
@@ -333,7 +336,7 @@ class MediationService:
                         at: dt.datetime | None = None) -> Outcome:
         """Mediation failed: the dispute goes to arbitration, a court or the police, and the
         core case is closed as referred."""
-        row = self._open_row(actor, dispute_id)
+        row = self._open_row(actor, dispute_id, "referred")
         at = at or self.platform.now()
         outcome = Outcome(dispute_id=dispute_id, kind="referred", at=at, referred_to=to,
                           receiving_body=receiving_body, note=note)  # fmt: skip
@@ -341,7 +344,7 @@ class MediationService:
 
     def record_withdrawal(self, actor: Actor, dispute_id: int, *, note: str, at: dt.datetime | None = None) -> Outcome:
         """The parties withdrew the dispute; the core case is closed."""
-        row = self._open_row(actor, dispute_id)
+        row = self._open_row(actor, dispute_id, "withdrawn")
         at = at or self.platform.now()
         outcome = Outcome(dispute_id=dispute_id, kind="withdrawn", at=at, note=note)
         return self._conclude(actor, row, outcome, "withdraw", note)

@@ -1,4 +1,4 @@
-"""What the mediation screens share: the app context, labels in two languages, parsing."""
+"""What the mediation screens share: labels in two languages, parsing."""
 
 from __future__ import annotations
 
@@ -20,26 +20,15 @@ ROLE_NAMES = {"applicant": ("申请人", "applicant"), "respondent": ("被申请
 TARGET_NAMES = {"arbitration": ("仲裁", "arbitration"), "court": ("法院", "court"), "police": ("公安", "police")}
 
 
-class Context:
-    """The app's platform, actor and language, kept under a name that does not shadow
-    Textual's own ``Screen.app``."""
+def name(screen: Any, table: dict[str, tuple[str, str]], key: str | None) -> str:
+    """``key``'s name from ``table`` in the screen's language ("—" for none)."""
+    if key is None:
+        return "—"
+    return screen.t(*table.get(key, (key, key)))
 
-    def __init__(self, app: Any) -> None:
-        self.platform = app.platform
-        self.actor = app.actor
-        self.lang = getattr(app, "lang", "en") or "en"
 
-    def t(self, zh: str, en: str) -> str:
-        return zh if self.lang == "zh" else en
-
-    def name(self, table: dict[str, tuple[str, str]], key: str | None) -> str:
-        if key is None:
-            return "—"
-        zh, en = table.get(key, (key, key))
-        return self.t(zh, en)
-
-    def kind(self, kind: str) -> str:
-        return self.name(KIND_NAMES, kind)
+def kind(screen: Any, key: str) -> str:
+    return name(screen, KIND_NAMES, key)
 
 
 def parse_day(field: str, text: str) -> dt.date:
