@@ -168,3 +168,30 @@ def test_the_same_day_gives_the_same_database_with_the_builtin_plugins(tmp_path)
     first = _dump_in_process(tmp_path, "a.db", "1", "all")
     second = _dump_in_process(tmp_path, "b.db", "2", "all")
     assert _differences(first, second) == []
+
+
+HAPPENED = ("opened_at", "created_at", "recorded_at", "closed_at", "decided_at", "reported_at",
+            "referred_at", "answered_at", "granted_at", "done_at", "done_on", "signed_on")
+
+
+def test_no_plugin_demo_row_lies_outside_the_demo_period(today_demo):
+    """Every plugin's demo data lies on the core's period: nothing happened before it began,
+    and nothing that records a past event (opened, recorded, closed …) after it ended.
+    Deadlines and planned meetings may lie ahead."""
+    start, end = today_demo.demo_period()
+    sql = today_demo._store.sql
+    early: list[str] = []
+    late: list[str] = []
+    for table in sorted(today_demo.plugin_of_table):
+        columns = [r[1] for r in sql.execute(f'PRAGMA table_info("{table}")')]
+        for column in columns:
+            if not (column.endswith(("_at", "_on")) or column in ("at", "day", "held_on", "due")):
+                continue
+            first, last = sql.execute(f'SELECT min("{column}"), max("{column}") FROM "{table}"').fetchone()
+            if first is None:
+                continue
+            if str(first)[:10] < (start - dt.timedelta(days=1)).date().isoformat():
+                early.append(f"{table}.{column} {first}")
+            if column in HAPPENED and str(last)[:10] > (end + dt.timedelta(days=1)).date().isoformat():
+                late.append(f"{table}.{column} {last}")
+    assert early == [] and late == []

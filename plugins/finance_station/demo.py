@@ -392,6 +392,8 @@ def _new_firms(
 def _write(platform: Platform, rng: random.Random, plan: list[dict], officers: list[str]) -> None:
     service = FinanceService(platform)
     now = platform.now().replace(microsecond=0)
+    period = platform.demo_period()
+    start = period[0] if period else now - 365 * DAY  # closed consultations lie in the demo's year
     chosen: dict[tuple[str, str | None], Station] = {}
     by_issue = _issue_path_indexes(plan)
     rows = []
@@ -401,7 +403,7 @@ def _write(platform: Platform, rng: random.Random, plan: list[dict], officers: l
         if key not in chosen:
             chosen[key] = service.station_for(firm.area_code, firm.industry)
         station = chosen[key]
-        times = _times(rng, now, item["status"])
+        times = _times(rng, now, item["status"], start)
         asked = item["amount"] if item["amount"] else rng.randint(10, 2000) * FEN_PER_WAN
         if item["status"] == "granted":
             asked = max(asked, item["amount"] + rng.randint(0, 100) * FEN_PER_WAN)
@@ -430,7 +432,7 @@ def _issue_path_indexes(plan: list[dict]) -> set[int]:
     return set(picks[:wanted])
 
 
-def _times(rng: random.Random, now: dt.datetime, status: str) -> dict[str, dt.datetime | None]:
+def _times(rng: random.Random, now: dt.datetime, status: str, start: dt.datetime) -> dict[str, dt.datetime | None]:
     refer = dt.timedelta(hours=rng.randint(4, 120))
     decide = dt.timedelta(hours=rng.randint(48, 960))
     if status == "open":
@@ -440,7 +442,7 @@ def _times(rng: random.Random, now: dt.datetime, status: str) -> dict[str, dt.da
         opened = now - refer - dt.timedelta(hours=rng.randint(1, 24 * 40))
         return {"opened_at": opened, "referred_at": opened + refer, "closed_at": None}
     latest = now - refer - decide - DAY
-    opened = latest - dt.timedelta(hours=rng.randint(0, 24 * 700))
+    opened = latest - dt.timedelta(hours=rng.randint(0, max(0, int((latest - start).total_seconds() // 3600))))
     referred = opened + refer if status in ("granted", "declined") else None
     return {"opened_at": opened, "referred_at": referred, "closed_at": opened + refer + decide}
 
@@ -524,9 +526,12 @@ def _outreach(
 ) -> None:
     """Service-team visits (one per four consultations) and the events of the period."""
     now = platform.now()
+    period = platform.demo_period()
+    first_day = platform.time.day_of(period[0] if period else now - 365 * DAY)
+    days = max(1, (platform.time.day_of(now) - first_day).days)
     visits = []
     for item in rng.sample(plan, len(plan) // 4):
-        day = platform.time.day_of(item["opened_at"] - dt.timedelta(days=rng.randint(1, 20)))
+        day = max(first_day, platform.time.day_of(item["opened_at"] - dt.timedelta(days=rng.randint(1, 20))))
         visits.append(OutreachVisit(enterprise=item["firm"].code, officer=item["officer"] or "system",
                                     station=item["station"].code, visited_on=day,
                                     note="上门了解融资需求，介绍金融驿站服务").row())  # fmt: skip
@@ -537,6 +542,6 @@ def _outreach(
         station = stations[n % len(stations)]
         attending = sorted(set(rng.sample(firms, min(len(firms), rng.randint(5, 30)))))
         events.append(FinanceEvent(
-            name=_EVENTS[n % len(_EVENTS)], held_on=platform.time.day_of(now - dt.timedelta(days=rng.randint(1, 700))),
+            name=_EVENTS[n % len(_EVENTS)], held_on=platform.time.day_of(now - dt.timedelta(days=rng.randint(1, days))),
             station=station.code, institutions=list(station.partners), firms=attending).row())  # fmt: skip
     platform.table(EVENT).insert_all(events)
