@@ -53,12 +53,11 @@ def _not_yet_held(session: dict[str, Any], params: dict[str, Any]) -> str | None
 
 # A session is planned, then held once attendance is recorded on or after its day (more
 # attendance keeps it held); only a planned session takes invitations or is cancelled.
-SESSION = Lifecycle("session", states=("planned", "held", "cancelled"), initial="planned", moves=(
+SESSION_LIFECYCLE = Lifecycle("session", states=("planned", "held", "cancelled"), initial="planned", moves=(
     Move("invite", {"planned"}, "planned"),
     Move("attend", {"planned", "held"}, "held", check=_not_yet_held),
     Move("cancel", {"planned"}, "cancelled"),
 ))
-SESSION_STATUSES = SESSION.states
 
 
 def topic_name(topic: str, lang: str) -> str:
@@ -147,7 +146,7 @@ class Session:
     venue: str = attrs.field(validator=valid_text(200))
     hosts: tuple[str, ...] = attrs.field(converter=_json_list)
     policies: tuple[str, ...] = attrs.field(converter=_json_list)
-    status: str = attrs.field(default="planned", validator=valid_choice(SESSION_STATUSES))
+    status: str = attrs.field(default="planned", validator=valid_choice(SESSION_LIFECYCLE.states))
 
     def __attrs_post_init__(self) -> None:
         if self.held_on is None:

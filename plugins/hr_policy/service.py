@@ -23,20 +23,10 @@ from gridgov.core import (
     ValidationError,
 )
 
-from . import tables
+from . import records, tables
 from .eligibility import FirmProfile, Verdict, evaluate
 from .questions import QuestionDesk
-from .records import (
-    MANAGE,
-    READ,
-    SESSION,
-    TOPICS,
-    Attendance,
-    Notice,
-    Policy,
-    Session,
-    Subscription,
-)
+from .records import MANAGE, READ, TOPICS, Attendance, Notice, Policy, Session, Subscription
 
 
 def firm_profile(platform: Platform, org: Organisation) -> FirmProfile:
@@ -312,10 +302,11 @@ class HrPolicyService(QuestionDesk):
     def _move(self, session: Session, move: str, **params: Any) -> str:
         """The status ``session`` takes on by ``move``; a refusal names the session (a
         :class:`ValidationError` of the field ``session``, as it always was)."""
-        reason = SESSION.refusal(session.status, move, record=attrs.asdict(session), params=params)
+        lifecycle = records.SESSION_LIFECYCLE
+        reason = lifecycle.refusal(session.status, move, record=attrs.asdict(session), params=params)
         if reason:
             raise ValidationError("session", f"session {session.id}: {reason}")
-        return SESSION.moves[move].target
+        return lifecycle.moves[move].target
 
     def invite(self, actor: Actor, session_id: int, firms: Iterable[str]) -> int:
         """Add firms to a planned session's invitations; returns how many were new."""
