@@ -9,7 +9,15 @@ import json
 from typing import Any
 
 import attrs
-from gridgov.core import ValidationError, valid_choice, valid_code, valid_count, valid_text
+from gridgov.core import (
+    Lifecycle,
+    Move,
+    ValidationError,
+    valid_choice,
+    valid_code,
+    valid_count,
+    valid_text,
+)
 
 from .eligibility import validate_rules
 
@@ -33,9 +41,23 @@ TOPIC_NAMES = {
     "labour_arbitration": ("劳动人事争议仲裁", "labour arbitration"),
     "other": ("其他", "other"),
 }
-SESSION_STATUSES = ("planned", "held", "cancelled")
 QUESTION_STATUSES = ("open", "answered", "closed", "withdrawn")
 
+
+def _not_yet_held(session: dict[str, Any], params: dict[str, Any]) -> str | None:
+    today = params.get("today")
+    if today is not None and session["held_on"] > today:
+        return f"it is on {session['held_on']}, not held yet"
+    return None
+
+
+# A session is planned, then held once attendance is recorded on or after its day (more
+# attendance keeps it held); only a planned session takes invitations or is cancelled.
+SESSION_LIFECYCLE = Lifecycle("session", states=("planned", "held", "cancelled"), initial="planned", moves=(
+    Move("invite", {"planned"}, "planned"),
+    Move("attend", {"planned", "held"}, "held", check=_not_yet_held),
+    Move("cancel", {"planned"}, "cancelled"),
+))
 
 
 def topic_name(topic: str, lang: str) -> str:
@@ -124,7 +146,7 @@ class Session:
     venue: str = attrs.field(validator=valid_text(200))
     hosts: tuple[str, ...] = attrs.field(converter=_json_list)
     policies: tuple[str, ...] = attrs.field(converter=_json_list)
-    status: str = attrs.field(default="planned", validator=valid_choice(SESSION_STATUSES))
+    status: str = attrs.field(default="planned", validator=valid_choice(SESSION_LIFECYCLE.states))
 
     def __attrs_post_init__(self) -> None:
         if self.held_on is None:

@@ -23,7 +23,7 @@ from gridgov.core import (
     ValidationError,
 )
 
-from . import tables
+from . import records, tables
 from .eligibility import FirmProfile, Verdict, evaluate
 from .questions import QuestionDesk
 from .records import MANAGE, READ, TOPICS, Attendance, Notice, Policy, Session, Subscription
@@ -299,12 +299,20 @@ class HrPolicyService(QuestionDesk):
         return [s for s in self.sessions(area=area)
                 if any(actor.covers(p, self.platform.areas.path_of(s.venue_area)) for p in (READ, MANAGE))]
 
+    def _move(self, session: Session, move: str, **params: Any) -> str:
+        """The status ``session`` takes on by ``move``; a refusal names the session (a
+        :class:`ValidationError` of the field ``session``, as it always was)."""
+        lifecycle = records.SESSION_LIFECYCLE
+        reason = lifecycle.refusal(session.status, move, record=attrs.asdict(session), params=params)
+        if reason:
+            raise ValidationError("session", f"session {session.id}: {reason}")
+        return lifecycle.moves[move].target
+
     def invite(self, actor: Actor, session_id: int, firms: Iterable[str]) -> int:
         """Add firms to a planned session's invitations; returns how many were new."""
         session = self.session(session_id)
         self._require(actor, MANAGE, session.venue_area)
-        if session.status != "planned":
-            raise ValidationError("session", f"session {session_id} is {session.status}; invite before it is held")
+        self._move(session, "invite")
         known = {a.firm for a in self.attendance(session_id)}
         new = [f for f in dict.fromkeys(firms) if f not in known]
         for firm in new:
@@ -323,10 +331,7 @@ class HrPolicyService(QuestionDesk):
         that was not invited is added as a walk-in. The session counts as held."""
         session = self.session(session_id)
         self._require(actor, MANAGE, session.venue_area)
-        if session.status == "cancelled":
-            raise ValidationError("session", f"session {session_id} was cancelled")
-        if session.held_on > self.today():
-            raise ValidationError("session", f"session {session_id} is on {session.held_on}, not held yet")
+        status = self._move(session, "attend", today=self.today())
         self.firm(firm)
         record = Attendance(session_id=session.id, firm=firm, attended=attendees > 0, attendees=attendees,
                             contact=contact)
@@ -341,16 +346,14 @@ class HrPolicyService(QuestionDesk):
                 record = attrs.evolve(record, invited=False)
                 row = {k: v for k, v in attrs.asdict(record).items() if k != "id"}
                 record = attrs.evolve(record, id=table.insert(row))
-            if session.status == "planned":
-                self._t(tables.SESSION).update(session.id, {"status": "held"})
+            if status != session.status:
+                self._t(tables.SESSION).update(session.id, {"status": status})
         return record
 
     def cancel_session(self, actor: Actor, session_id: int) -> Session:
         session = self.session(session_id)
         self._require(actor, MANAGE, session.venue_area)
-        if session.status != "planned":
-            raise ValidationError("session", f"session {session_id} is {session.status}; only a planned one is cancelled")
-        self._t(tables.SESSION).update(session.id, {"status": "cancelled"})
+        self._t(tables.SESSION).update(session.id, {"status": self._move(session, "cancel")})
         return self.session(session_id)
 
     # -- subscriptions ------------------------------------------------------------------

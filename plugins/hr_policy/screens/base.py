@@ -1,23 +1,21 @@
-"""What the HR screens share: the app context (platform, actor, language) and a table
-helper. Screens only call :class:`HrPolicyService`; no rules live here."""
+"""What the HR screens share beyond :class:`PluginScreen`: the service and the layout.
+Screens only call :class:`HrPolicyService`; no rules live here."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from gridgov.core import GridgovError
-from textual.screen import Screen
-from textual.widgets import DataTable
+from gridgov.tui.plugin import PluginScreen
 
 from ..service import HrPolicyService
 
 
-class HrScreen(Screen):
+class HrScreen(PluginScreen):
     """A screen of the HR plugin; ``ctx`` has ``platform``, ``actor`` and ``lang``."""
 
-    BINDINGS = [("escape", "app.pop_screen", "Back")]
+    KEY_LABELS_ZH: ClassVar[dict[str, str]] = {**PluginScreen.KEY_LABELS_ZH, "Topic": "类别", "Open only": "仅未答复",
+                                               "+1 person": "+1人", "Absent": "缺席"}
     DEFAULT_CSS = """
-    HrScreen DataTable { height: 1fr; }
     HrScreen SelectionList { height: auto; max-height: 12; }
     HrScreen Horizontal { height: auto; }
     HrScreen Horizontal Input { width: 1fr; }
@@ -27,26 +25,5 @@ class HrScreen(Screen):
     """
 
     def __init__(self, ctx: Any) -> None:
-        super().__init__()
-        self.ctx = ctx
-        self.service = HrPolicyService(ctx.platform)
-
-    @property
-    def lang(self) -> str:
-        return getattr(self.ctx, "lang", "en")
-
-    @property
-    def actor(self):
-        return self.ctx.actor
-
-    def t(self, zh: str, en: str) -> str:
-        return zh if self.lang == "zh" else en
-
-    def fail(self, exc: GridgovError) -> None:
-        self.notify(str(exc), severity="error")
-
-    def selected_key(self, table: DataTable) -> str | None:
-        """The key of the row under the cursor, or None for an empty table."""
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        super().__init__(ctx)
+        self.service = HrPolicyService(self.platform)

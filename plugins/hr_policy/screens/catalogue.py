@@ -14,7 +14,7 @@ from .base import HrScreen
 class CatalogueScreen(HrScreen):
     """Every policy with its topic, dates and eligibility; ``t`` cycles the topic filter."""
 
-    BINDINGS = [*HrScreen.BINDINGS, ("t", "next_topic", "Topic")]
+    BINDINGS = [("t", "next_topic", "Topic")]
 
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
@@ -28,6 +28,7 @@ class CatalogueScreen(HrScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.title = self.t("政策目录", "Policy catalogue")
         table = self.query_one("#policies", DataTable)
         table.add_columns(*(self.t(zh, en) for zh, en in (
@@ -64,7 +65,7 @@ class FirmPoliciesScreen(HrScreen):
 
     def __init__(self, ctx, firm: str | None = None) -> None:
         super().__init__(ctx)
-        self.firm = firm or (ctx.actor.org_code if getattr(ctx.actor, "org_code", None) else None)
+        self.firm = firm or getattr(self.actor, "org_code", None) or None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -75,6 +76,7 @@ class FirmPoliciesScreen(HrScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.title = self.t("企业可享政策", "A firm's policies")
         self.query_one("#judged", DataTable).add_columns(
             "", self.t("编号", "code"), self.t("政策", "policy"), self.t("类别", "topic"))

@@ -4,6 +4,7 @@ typing the answer and pressing Enter (this resolves its case)."""
 from __future__ import annotations
 
 from gridgov.core import GridgovError
+from gridgov.tui.plugin import selected_key
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
@@ -12,7 +13,7 @@ from .base import HrScreen
 
 
 class QuestionsScreen(HrScreen):
-    BINDINGS = [*HrScreen.BINDINGS, ("o", "toggle_open", "Open only")]
+    BINDINGS = [("o", "toggle_open", "Open only")]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -23,6 +24,7 @@ class QuestionsScreen(HrScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.title = self.t("企业提问", "Questions queue")
         self.open_only = True
         self.query_one("#queue", DataTable).add_columns(
@@ -34,10 +36,10 @@ class QuestionsScreen(HrScreen):
         table = self.query_one("#queue", DataTable)
         row = table.cursor_row
         table.clear()
-        now = self.ctx.platform.now()
+        now = self.platform.now()
         found = self.service.questions(self.actor, status="open" if self.open_only else None)
         for q in found:
-            due = self.ctx.platform.time.format(q.due_at, "%m-%d %H:%M") if q.due_at else "-"
+            due = self.platform.time.format(q.due_at, "%m-%d %H:%M") if q.due_at else "-"
             late = " !" if q.overdue_at(now) else ""
             table.add_row(str(q.id), str(q.issue_id or "-"), q.status, due + late, q.firm,
                           topic_name(q.topic, self.lang), q.text[:30], key=str(q.id))
@@ -61,7 +63,7 @@ class QuestionsScreen(HrScreen):
         self.query_one("#detail", Static).update(text)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        key = self.selected_key(self.query_one("#queue", DataTable))
+        key = selected_key(self.query_one("#queue", DataTable))
         if key is None or not event.value.strip():
             return
         try:
@@ -70,5 +72,5 @@ class QuestionsScreen(HrScreen):
             self.fail(exc)
             return
         event.input.value = ""
-        self.notify(self.t(f"问题{q.id}已答复", f"question {q.id} answered"))
+        self.done(self.t(f"问题{q.id}已答复", f"question {q.id} answered"))
         self.reload()

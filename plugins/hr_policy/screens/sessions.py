@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from gridgov.core import GridgovError, ValidationError
+from gridgov.tui.plugin import selected_key
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Button, DataTable, Footer, Header, Input, SelectionList, Static
@@ -36,6 +37,7 @@ class PlanSessionScreen(HrScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.title = self.t("策划宣讲会", "Plan a session")
         self.found: list[str] = []
         self.query_one("#firms", DataTable).add_columns(
@@ -82,7 +84,7 @@ class PlanSessionScreen(HrScreen):
         self.query_one("#summary", Static).update(
             f"{self.t('已策划宣讲会', 'planned session')} {session.id}: "
             f"{self.t('邀请', 'invited')} {len(self.found)}")
-        self.notify(f"session {session.id}")
+        self.done(f"session {session.id}")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "find":
@@ -95,7 +97,7 @@ class AttendanceScreen(HrScreen):
     """Pick a session; on a firm, ``a`` adds one attending person, ``x`` marks it absent;
     type a firm code below to add a walk-in."""
 
-    BINDINGS = [*HrScreen.BINDINGS, ("a", "attend", "+1 person"), ("x", "absent", "Absent")]
+    BINDINGS = [("a", "attend", "+1 person"), ("x", "absent", "Absent")]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,6 +108,7 @@ class AttendanceScreen(HrScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        super().on_mount()
         self.title = self.t("签到登记", "Record attendance")
         self.session_id: int | None = None
         sessions = self.query_one("#sessions", DataTable)
@@ -120,7 +123,7 @@ class AttendanceScreen(HrScreen):
         self.query_one("#attendance", DataTable).add_columns(
             self.t("企业", "firm"), self.t("名称", "name"), self.t("邀请", "invited"), self.t("人数", "people"))
         if sessions.row_count:
-            self.show(int(self.selected_key(sessions)))
+            self.show(int(selected_key(sessions)))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.data_table.id == "sessions" and event.row_key is not None:
@@ -133,7 +136,7 @@ class AttendanceScreen(HrScreen):
         table.clear()
         rows = self.service.attendance(session_id)
         for a in rows:
-            org = self.ctx.platform.organisations.find(a.firm)
+            org = self.platform.organisations.find(a.firm)
             table.add_row(a.firm, org.name if org else "", "✓" if a.invited else self.t("现场", "walk-in"),
                           str(a.attendees) if a.attended else "-", key=a.firm)
         if rows:
@@ -152,13 +155,13 @@ class AttendanceScreen(HrScreen):
         self.show(self.session_id)
 
     def action_attend(self) -> None:
-        firm = self.selected_key(self.query_one("#attendance", DataTable))
+        firm = selected_key(self.query_one("#attendance", DataTable))
         if firm and self.session_id is not None:
             current = {a.firm: a.attendees for a in self.service.attendance(self.session_id)}
             self._set(firm, current.get(firm, 0) + 1)
 
     def action_absent(self) -> None:
-        firm = self.selected_key(self.query_one("#attendance", DataTable))
+        firm = selected_key(self.query_one("#attendance", DataTable))
         if firm and self.session_id is not None:
             self._set(firm, 0)
 
