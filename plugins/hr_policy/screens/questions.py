@@ -39,7 +39,8 @@ class QuestionsScreen(HrScreen):
         now = self.platform.now()
         found = self.service.questions(self.actor, status="open" if self.open_only else None)
         for q in found:
-            due = self.platform.time.format(q.due_at, "%m-%d %H:%M") if q.due_at else "-"
+            this_year = q.due_at is not None and self.platform.time.local(q.due_at).year == self.platform.today().year
+            due = self.platform.time.format(q.due_at, "%m-%d %H:%M" if this_year else "%Y-%m-%d %H:%M") if q.due_at else "-"
             late = " !" if q.overdue_at(now) else ""
             table.add_row(str(q.id), str(q.issue_id or "-"), q.status, due + late, q.firm,
                           topic_name(q.topic, self.lang), q.text[:30], key=str(q.id))
