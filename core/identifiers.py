@@ -44,7 +44,7 @@ def id_number_problem(number: str) -> str | None:
     """Why ``number`` is not a valid 18-digit resident ID number, or None when it is."""
     if len(number) != 18:
         return f"must have 18 characters, has {len(number)}"
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not number.isascii() or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         return "must be 17 digits followed by a digit or X"
     try:
         dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

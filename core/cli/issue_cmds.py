@@ -179,7 +179,7 @@ def act(app: AppContext, issue_id: int, action: str, target: str | None, note: s
     transition = platform.transitions.get(action)
     if target is not None:
         if action == "merge" or (transition is not None and "merge_into" in transition.requires):
-            if not target.strip().isdigit():
+            if not (target.strip().isascii() and target.strip().isdigit()):
                 raise ValidationError("--to", f"{action} needs an issue id, not {target!r}")
             params["merge_into"] = record_id(target, "--to")
         else:

@@ -269,7 +269,7 @@ def requests(
         if service_request_id and service_request_id.strip():
             ids = []
             for part in service_request_id.split(","):
-                if not part.strip().isdigit() or len(part.strip()) > 18:
+                if not (part.strip().isascii() and part.strip().isdigit()) or len(part.strip()) > 18:
                     raise ValidationError("service_request_id", f"{part.strip()!r} is not a request id")
                 ids.append(int(part))
             rows = platform._store.select("issue", id__in=ids[:MAX_PAGE], order_by="id")

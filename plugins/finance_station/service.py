@@ -552,7 +552,7 @@ def intake_from_payload(payload: dict[str, Any] | None) -> dict[str, Any] | None
                 intake[key] = payload[source]
     fen = payload.get("amount_fen")
     if fen not in (None, ""):
-        if isinstance(fen, str) and fen.strip().isdigit():
+        if isinstance(fen, str) and fen.strip().isascii() and fen.strip().isdigit():
             fen = int(fen)
         if isinstance(fen, bool) or not isinstance(fen, int):
             raise ValidationError("amount_fen", f"must be a whole number of fen, got {fen!r}")

@@ -75,7 +75,7 @@ class ListsService:
         path = self.platform.areas.path_of(area.code)
         actor.require("issue.report", path, what=f"area {area.code}")
         if need.source == "case":
-            if not (need.source_ref or "").isdigit():
+            if not ((need.source_ref or "").isascii() and (need.source_ref or "").isdigit()):
                 raise ValidationError("source_ref", "a need raised from a case names the case's id")
             self.platform.issues.get(actor, int(need.source_ref))
         row = {**attrs.asdict(need), "tags": list(need.tags), "area_path": path, "status": "open",

@@ -250,3 +250,11 @@ def test_the_specs_example_post_and_its_answer(client, http_platform, channel_ke
     assert (record["lat"], record["long"]) == POINT_SX01
     for secret in ("smit333", "13811111111", "john", "tt222111"):
         assert secret not in json.dumps(record)
+
+
+def test_a_request_id_in_other_scripts_digits_is_refused_in_one_line(client):
+    """`²` and `٣` are digits to str.isdigit() but not request ids (found by schemathesis)."""
+    for raw in ("²", "٣", "1,²"):
+        response = client.get("/open311/v2/requests.json", params={"service_request_id": raw})
+        assert response.status_code == 400, raw
+        assert "is not a request id" in response.text
