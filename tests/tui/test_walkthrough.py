@@ -167,6 +167,10 @@ async def test_4_the_result_to_verify_is_shown_in_full_at_both_sizes(platform, m
             fields = region_text(app, case.query_one("#case-fields-box"))
             assert "处置结果" in fields and LONG_NOTE in flat(fields), size
             timeline = case.query_one("#timeline")
+            for _ in range(30):  # scrolling to the newest event takes a few frames on a busy machine
+                if LONG_NOTE in flat(region_text(app, timeline)):
+                    break
+                await pilot.pause(0.1)
             assert LONG_NOTE in flat(region_text(app, timeline)), size
 
 

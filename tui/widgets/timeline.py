@@ -63,7 +63,20 @@ class Timeline(VerticalScroll, can_focus=True):
         for rest in by_step.values():  # attached at a step no longer in the log: listed last
             parts.extend(Padding(self._attachment(a), (0, 0, 0, 2)) for a in rest)
         self.query_one("#timeline-events", Static).update(Group(*parts))
+        self._to_newest = True
         self.call_after_refresh(self.scroll_end, animate=False)
+
+    def watch_virtual_size(self, size: Any) -> None:
+        """Keep the newest step and its note in view once the new log has been laid out
+        (its height is known only then), until the user scrolls."""
+        if getattr(self, "_to_newest", False):
+            self.scroll_end(animate=False)
+
+    def on_mouse_scroll_up(self) -> None:
+        self._to_newest = False
+
+    def on_key(self) -> None:
+        self._to_newest = False
 
     def _attachment(self, attachment: Mapping[str, Any]) -> Text:
         app = self.app
