@@ -117,6 +117,20 @@ def _cohort_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 class MetricsService(Service):
+    def read_paths(self, actor: Actor, area: str | None = None) -> list[str]:
+        """The area subtrees whose figures ``actor`` may read: ``area``'s alone when given
+        (refused outside the actor's metrics.read scope), else every subtree of that scope.
+        Plugins summing their own rows per scope start here."""
+        if area:
+            path = self.platform.areas.path_of(area)
+            if not actor.covers("metrics.read", path):
+                raise AccessDenied(actor.refusal(f"{actor.login} may not read metrics of {area}"))
+            return [path]
+        paths = actor.paths_for("metrics.read")
+        if not paths:
+            raise AccessDenied(actor.refusal(f"{actor.login} lacks metrics.read"))
+        return paths
+
     def for_area(self, actor: Actor, area: str, *, since: dt.date | None = None, until: dt.date | None = None) -> Metrics:
         """Metrics of the cases located in an area's subtree: flows counted on the day each
         step happened, the cohort by the day each case was registered (deployment zone)."""

@@ -20,7 +20,7 @@ import datetime as dt
 from typing import Any
 
 import attrs
-from gridgov.core import AccessDenied, Actor, Platform
+from gridgov.core import Actor, Platform
 
 from .rows import subtree_range
 from .tables import BODY, BODY_MEMBER, COMMITMENT, DECISION, DEED, MEETING, TOPIC, TOPIC_HISTORY
@@ -57,17 +57,6 @@ class AxisStats:
         return data
 
 
-def scope_paths(platform: Platform, actor: Actor, area: str | None) -> list[str]:
-    if area:
-        path = platform.areas.path_of(area)
-        if not actor.covers("metrics.read", path):
-            raise AccessDenied(f"{actor.login} may not read metrics of {area}")
-        return [path]
-    paths = actor.paths_for("metrics.read")
-    if not paths:
-        raise AccessDenied(f"{actor.login} lacks metrics.read")
-    return paths
-
 
 def compute(platform: Platform, actor: Actor, area: str | None = None, since: dt.date | None = None,
             until: dt.date | None = None) -> AxisStats:
@@ -82,7 +71,7 @@ def compute(platform: Platform, actor: Actor, area: str | None = None, since: dt
     today = platform.today()
     moved_topics: set[int] = set()
     decisions = units = bodies = commitments = kept = deeds = value = 0
-    for path in scope_paths(platform, actor, area):
+    for path in platform.metrics.read_paths(actor, area):
         rng = subtree_range(path)
         for level, n in platform.table(MEETING).count_by("level", status="held", **rng, **period("held_at", since, until)).items():
             add(level, "meetings", n)

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Any
 
 import attrs
-from gridgov.core import AccessDenied, Actor, Platform
+from gridgov.core import Actor, Platform
 
 from .service import subtree_range
 
@@ -68,17 +68,6 @@ class MediationStats:
         return data
 
 
-def _scope_paths(platform: Platform, actor: Actor, area: str | None) -> list[str]:
-    if area:
-        path = platform.areas.path_of(area)
-        if not actor.covers("metrics.read", path):
-            raise AccessDenied(f"{actor.login} may not read metrics of {area}")
-        return [path]
-    paths = actor.paths_for("metrics.read")
-    if not paths:
-        raise AccessDenied(f"{actor.login} lacks metrics.read")
-    return paths
-
 
 def compute(platform: Platform, actor: Actor, area: str | None = None, since: dt.date | None = None,
             until: dt.date | None = None) -> MediationStats:
@@ -95,7 +84,7 @@ def compute(platform: Platform, actor: Actor, area: str | None = None, since: dt
     by_level = {"grid": 0, "community": 0, "higher": 0}
     days = 0.0
     on_time = due = 0
-    for path in _scope_paths(platform, actor, area):
+    for path in platform.metrics.read_paths(actor, area):
         rng = subtree_range(path)
         received += disputes.count(**rng, **platform.time.period_lookups("opened_at", since, until))
         still_open += disputes.count(status="open", **rng, **platform.time.period_lookups("opened_at", since, until))
