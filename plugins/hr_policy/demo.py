@@ -217,7 +217,7 @@ def load(platform: Platform, scale: str, rng: random.Random,
                 svc.record_attendance(system, session.id, firm, rng.choice((1, 1, 2, 2, 3)))
             svc.record_attendance(system, session.id, absent[0], 0)
             reached.update(invited)
-            _questions(platform, svc, session, invited, officers, rng, now, scale)
+            _questions(platform, svc, session, invited, officers, rng, now, scale, keep_last_open=i == held - 1)
             progress("hr_policy sessions", i + 2, held + 2)
 
         upcoming = svc.invitation_list(system, ["HR-EMP-02", "HR-SKL-01"], area=subdistricts[-1].code, limit=30)
@@ -249,13 +249,16 @@ def _host_for(policies: list[str]) -> str:
 
 
 def _questions(platform: Platform, svc: HrPolicyService, session, firms: list[str], officers: dict[str, str],
-               rng: random.Random, now: dt.datetime, scale: str) -> None:
-    """Questions at a session, then answers: most on time, some late, some closed, some open."""
+               rng: random.Random, now: dt.datetime, scale: str, keep_last_open: bool = False) -> None:
+    """Questions at a session, then answers: most on time, some late, some closed, some open.
+    With ``keep_last_open`` (the latest session) its last question waits for an answer, so the
+    demo's HR officer has one to answer whatever the hour the demo is loaded."""
     count = {"small": 3, "district": 6}.get(scale, 12)
     start = platform.time.at(session.held_on, dt.time(10, 30))
     system = Actor.system()
     host = platform.actor(officers.get(session.hosts[0], "system"))
-    for n, firm in enumerate(rng.sample(firms, k=min(count, len(firms)))):
+    asked = rng.sample(firms, k=min(count, len(firms)))
+    for n, firm in enumerate(asked):
         policy = svc.policy(rng.choice(session.policies))
         text = rng.choice(_QUESTIONS.get(policy.topic, _QUESTIONS["stable_employment"]))
         q = svc.raise_question(host, session.id, firm, text, policy=policy.code, asked_by=f"企业人事专员{n + 1}",
@@ -272,7 +275,7 @@ def _questions(platform: Platform, svc: HrPolicyService, session, firms: list[st
             at = q.due_at + dt.timedelta(hours=rng.randint(4, 96))
         else:
             continue
-        if at >= now:
+        if at >= now or (keep_last_open and n == len(asked) - 1):
             continue
         svc.answer(officer, q.id, f"已电话答复：{policy.title_zh}的申报条件和办理渠道见区人力资源局官网，"
                                   "材料齐全后可在网上办事大厅提交。", at=at)
