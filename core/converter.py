@@ -22,10 +22,29 @@ T = TypeVar("T")
 
 def encode_instant(value: dt.datetime) -> str:
     """An instant as stored and sent: ISO 8601 in UTC with its offset, whole seconds
-    (``2026-11-02T01:30:00+00:00``), so text order is time order."""
+    (``2026-11-02T01:30:00+00:00``), so text order is time order.
+
+    An instant already in UTC to the second (what the records hold) is put together from
+    its day's text and its second's, each made once: ``isoformat`` of an aware datetime
+    was a tenth of a bulk load's time (a year's demo encodes twenty million)."""
+    if value.tzinfo is dt.UTC and not value.microsecond:
+        day, second = divmod(int(value.timestamp()), 86_400)
+        day_text = _DAY_TEXT.get(day)
+        if day_text is None:
+            day_text = _DAY_TEXT[day] = (_EPOCH + dt.timedelta(days=day)).isoformat() + "T"
+        clock = _CLOCK_TEXT.get(second)
+        if clock is None:
+            hour, rest = divmod(second, 3600)
+            clock = _CLOCK_TEXT[second] = f"{hour:02d}:{rest // 60:02d}:{rest % 60:02d}+00:00"
+        return day_text + clock
     utc = instant(value)
     assert utc is not None
     return utc.isoformat(timespec="seconds")
+
+
+_EPOCH = dt.date(1970, 1, 1)
+_DAY_TEXT: dict[int, str] = {}
+_CLOCK_TEXT: dict[int, str] = {}
 
 
 def decode_instant(value: Any) -> dt.datetime:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
+import operator
 import random
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
@@ -27,14 +29,24 @@ from zoneinfo import ZoneInfo
 
 import attrs
 
+from .converter import encode_instant, to_dict
 from .demo_directory import Unit, World, spot
 from .demo_scales import DEMO_DAYS
 from .demo_vocabulary import ISSUE_TEMPLATES, issue_text, phone, requester_name
 from .models import Issue
 from .registry import Category
-from .sla import SlaBook
-from .timezone import DEFAULT_ZONE
-from .workflow import apply_event, event_row, issue_row, make_event, metric_deltas
+from .sla import SlaBook, SlaRule
+from .timezone import DEFAULT_ZONE, instant
+from .workflow import (
+    apply_event,
+    cohort_flags,
+    due_key,
+    event_row,
+    issue_row,
+    make_event,
+    metric_deltas,
+    to_row_json,
+)
 
 T = TypeVar("T")
 
@@ -87,6 +99,9 @@ class Setup:
     end: dt.datetime
     open_hours: float = 0.0
     zone: str = DEFAULT_ZONE
+    issue_columns: tuple[str, ...] = ()
+    """When given (with ``event_columns``), rows come back as tuples in this order."""
+    event_columns: tuple[str, ...] = ()
 
 
 def daily_counts(total: int, rng: random.Random, end: dt.datetime, zone: str = DEFAULT_ZONE) -> list[tuple[str, int]]:
@@ -139,6 +154,8 @@ def plan_chunks(counts: list[tuple[str, int]], size: int) -> list[Chunk]:
 class Simulator:
     """Simulates the cases of one chunk."""
 
+    life_class: type[Life]
+
     def __init__(self, setup: Setup, chunk: Chunk) -> None:
         self.s = setup
         self.w = setup.world
@@ -153,10 +170,28 @@ class Simulator:
         self.issues: list[dict[str, Any]] = []
         self.events: list[dict[str, Any]] = []
         self.counts: dict[tuple[str, str], dict[str, int]] = {}
+        self.cohorts: dict[tuple[str, str], dict[str, int]] = {}
         self.closed_at: dict[int, dt.datetime | None] = {}
         self.previous: tuple[Issue | None, Unit | None] = (None, None)
         self.zone = ZoneInfo(setup.zone)
         self.left_open = dict.fromkeys((state for state, _ in OPEN_SHARES), 0)
+        self._rules: dict[tuple[str, str], SlaRule] = {}
+        self._metrics_texts: dict[tuple[tuple[str, int], ...], str] = {}
+
+    def metrics_text(self, deltas: dict[str, int]) -> str:
+        """An event's counters as stored; a year has a few dozen different ones."""
+        key = tuple(deltas.items())
+        text = self._metrics_texts.get(key)
+        if text is None:
+            text = self._metrics_texts[key] = to_row_json(deltas)
+        return text
+
+    def rule(self, cat: Category, priority: str) -> SlaRule:
+        """The SLA rule of a category and priority, looked up once per chunk."""
+        key = (cat.code, priority)
+        if key not in self._rules:
+            self._rules[key] = self.s.sla.rule_for(cat, priority)
+        return self._rules[key]
 
     # -- who acts -----------------------------------------------------------------------
 
@@ -257,13 +292,19 @@ class Simulator:
             requester_phone=phone(rng) if with_requester else None, reported_at=at,
         )
         stop = self.open_stop(cat, priority, at) if recent else None
-        life = Life(self, issue_id, issue, unit, cat, stop)
+        life = self.life_class(self, issue_id, issue, unit, cat, stop)
         life.duplicate_of = master.id if master else None
         life.live()
-        self.issues.append(issue_row(life.issue))
+        final = life.result()
+        self.issues.append(row_of(final))
+        if final.registered_at is not None:
+            flags = {k: v for k, v in cohort_flags(final).items() if v}
+            bucket = self.cohorts.setdefault((final.area_code, final.registered_at.astimezone(self.zone).date().isoformat()), {})
+            for key, value in flags.items():
+                bucket[key] = bucket.get(key, 0) + value
         self.closed_at[issue_id] = life.ended
-        if life.issue.status not in ("rejected", "merged"):
-            self.previous = (life.issue, unit)
+        if final.status not in ("rejected", "merged"):
+            self.previous = (final, unit)
 
     def count(self, area: str, at: dt.datetime, deltas: dict[str, int]) -> None:
         if not deltas:
@@ -285,17 +326,86 @@ def _pick(cum: Sequence[float], rng: random.Random) -> int:
     return bisect.bisect_right(cum, rng.random() * cum[-1])
 
 
+_QUOTE = json.encoder.encode_basestring  # a str as the encoder writes it with ensure_ascii=False
+
+
+def changes_text(changes: dict[str, Any]) -> str:
+    """:func:`~gridgov.core.workflow.to_row_json` of a step's changes. They hold text,
+    whole numbers, nulls and an empty payload, written here directly at a third of the
+    encoder's cost (a report's changes are the whole case); anything else goes to it."""
+    parts = []
+    for key in sorted(changes):
+        value = changes[key]
+        if value is None:
+            text = "null"
+        elif type(value) is str:
+            text = _QUOTE(value)
+        elif type(value) is int:
+            text = str(value)
+        elif type(value) is dict and not value:
+            text = "{}"
+        else:
+            return to_row_json(changes)
+        parts.append(f"{_QUOTE(key)}: {text}")
+    return "{" + ", ".join(parts) + "}"
+
+
+_ISSUE_FIELDS = tuple(field.name for field in attrs.fields(Issue))
+
+
+def row_of(issue: Issue) -> dict[str, Any]:
+    """:func:`~gridgov.core.workflow.issue_row` of a validated issue without the
+    converter's generic walk (a tenth of the simulation's time); :class:`CheckedLife`
+    holds the two equal."""
+    row: dict[str, Any] = {}
+    for name in _ISSUE_FIELDS:
+        value = getattr(issue, name)
+        if isinstance(value, dt.datetime):
+            value = encode_instant(value)
+        elif isinstance(value, dict | list):
+            value = json.dumps(value, ensure_ascii=False, sort_keys=True)
+        row[name] = value
+    row["is_open"] = int(issue.is_open)
+    row["due_at"] = due_key(issue)
+    return row
+
+
 class Stop(Exception):
     """The simulated period ended (or the case reached the state it should be left in)."""
 
 
+class Fields:
+    """A case's fields held in a plain dict, read as attributes (as the workflow's
+    :func:`~gridgov.core.workflow.metric_deltas` and the steps below read an issue)."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
 class Life:
-    """The steps of one case, from report to its state at the end of the period."""
+    """The steps of one case, from report to its state at the end of the period.
+
+    A step does what :func:`~gridgov.core.workflow.make_event` and
+    :func:`~gridgov.core.workflow.apply_event` do, on a dict instead of a validated
+    :class:`Issue` per event: a million cases have 7.4 million events, and building and
+    converting a record for each was most of the load's time. The case is validated once,
+    as the :class:`Issue` its row is made from; :class:`CheckedLife` (the tests) runs
+    the workflow's own functions beside each step and insists on the same rows."""
 
     def __init__(self, sim: Simulator, issue_id: int, issue: Issue, unit: Unit, cat: Category, stop: str | None) -> None:
         self.sim, self.rng, self.id, self.unit, self.cat, self.stop = sim, sim.rng, issue_id, unit, cat, stop
+        self.rule = sim.rule(cat, issue.priority)
         self.draft = issue
-        self.issue: Issue = issue
+        self.fields: dict[str, Any] | None = None
+        self.issue: Issue | Fields = issue
         self.t = issue.reported_at
         self.ended: dt.datetime | None = None
         self.duplicate_of: int | None = None
@@ -305,19 +415,42 @@ class Life:
         at = self.t + dt.timedelta(seconds=int(after_hours * 3600))
         if at > self.sim.s.end:
             raise Stop
-        before = self.issue if action != "report" else None
-        target = to_status or self.issue.status
-        event = make_event(before, issue_id=self.id, action=action, to_status=target, actor=actor, at=at,
-                           changes=changes, note=note, level=changes.get("level", before.level if before else self.draft.level))
-        after = apply_event(before, event)
-        deltas = metric_deltas(before, after, action)
-        self.sim.events.append(event_row(event, deltas))
-        self.sim.count(after.area_code, at, deltas)
-        self.issue, self.t = after, at
-        if after.status in ("rejected", "merged", "closed"):
+        before = self.fields
+        stored: dict[str, Any] = {}
+        for key, value in changes.items():
+            if isinstance(value, dt.datetime):
+                if value.tzinfo is not dt.UTC or value.microsecond:
+                    value = instant(value)
+                stored[key] = encode_instant(value)
+            changes[key] = value
+            stored.setdefault(key, value)
+        if before is None:
+            after = {**changes, "id": self.id, "status": to_status, "version": 1}
+            org, member = changes.get("assignee_org"), changes.get("assignee_member")
+            level = changes.get("level", self.draft.level)
+        else:
+            after = {**before, **changes, "status": to_status or before["status"], "version": before["version"] + 1}
+            org = before["assignee_org"] if action == "return" else changes.get("assignee_org", before["assignee_org"])
+            member = before["assignee_member"] if action == "return" else changes.get("assignee_member", before["assignee_member"])
+            level = changes.get("level", before["level"])
+        view = Fields(after)
+        deltas = metric_deltas(Fields(before) if before is not None else None, view, action)  # type: ignore[arg-type]
+        self.sim.events.append({
+            "issue_id": self.id, "seq": after["version"], "at": encode_instant(at), "actor": actor, "action": action,
+            "from_status": before["status"] if before is not None else None, "to_status": after["status"],
+            "level": level, "note": note, "changes": changes_text(stored), "org": org, "member": member,
+            "metrics": self.sim.metrics_text(deltas),
+        })
+        self.sim.count(after["area_code"], at, deltas)
+        self.fields, self.issue, self.t = after, view, at
+        if after["status"] in ("rejected", "merged", "closed"):
             self.ended = at
-        if self.stop is not None and after.status == self.stop:
+        if self.stop is not None and after["status"] == self.stop:
             raise Stop
+
+    def result(self) -> Issue:
+        """The case as it stands at the end of the period, validated."""
+        return Issue(**_known(self.fields))
 
     def live(self) -> None:
         try:
@@ -366,7 +499,7 @@ class Life:
     def _stage_due(self, stage: str, at: dt.datetime) -> dt.datetime:
         """The register or dispatch deadline of a stage starting at ``at``, as the core's
         effects set it (core/effects.py)."""
-        return self.sim.s.sla.stage_deadline(self.cat, self.issue.priority, stage, at, self.sim.zone)
+        return self.sim.s.sla.rule_stage_deadline(self.rule, stage, at, self.sim.zone)
 
     def _escalation(self, parent: str, at: dt.datetime) -> dict[str, Any]:
         return {
@@ -380,7 +513,7 @@ class Life:
         org = self.sim.route(self.cat.code, self.unit, handling, avoid)
         after = self.rng.uniform(0.2, 6.0)
         at = self.t + dt.timedelta(seconds=int(after * 3600))
-        response_due, resolve_due = self.sim.s.sla.deadlines(self.cat, self.issue.priority, at, self.sim.zone)
+        response_due, resolve_due = self.sim.s.sla.rule_deadlines(self.rule, at, self.sim.zone)
         self.step("dispatch", "dispatched", self.sim.desk(self.unit, handling),
                   {"assignee_org": org, "assignee_member": None, "dispatched_at": at, "response_due": response_due,
                    "resolve_due": resolve_due, "accepted_at": None}, after_hours=after)
@@ -472,18 +605,73 @@ class Life:
                   after_hours=close_after)
 
 
-def simulate(setup: Setup, chunk: Chunk) -> tuple[list[dict], list[dict], list[tuple[str, str, dict[str, int]]]]:
-    """Issue rows, event rows and counters ``(area, day, deltas)`` of one chunk, the
-    counters already added up the tree as the live path adds them."""
+class CheckedLife(Life):
+    """A :class:`Life` that also takes each step with the workflow's own functions
+    (``make_event``, ``apply_event``, ``metric_deltas``, ``event_row``) and fails on the
+    first event row or issue that differs. The tests simulate demos with it, so the fast
+    path stays the live path's twin."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.model: Issue | None = None
+
+    def step(self, action: str, to_status: str | None, actor: str, changes: dict[str, Any], note: str = "",
+             after_hours: float = 0.0) -> None:
+        before, original, taken = self.model, dict(changes), len(self.sim.events)
+        try:
+            super().step(action, to_status, actor, changes, note, after_hours)
+        except Stop:
+            if len(self.sim.events) > taken:
+                self._check(before, action, to_status, actor, original, note)
+            raise
+        self._check(before, action, to_status, actor, original, note)
+
+    def _check(self, before: Issue | None, action: str, to_status: str | None, actor: str,
+               changes: dict[str, Any], note: str) -> None:
+        event = make_event(before, issue_id=self.id, action=action, to_status=to_status or _known(before).status,
+                           actor=actor, at=self.t, changes=changes, note=note,
+                           level=changes.get("level", before.level if before else self.draft.level))
+        after = apply_event(before, event)
+        expected = event_row(event, metric_deltas(before, after, action))
+        got = self.sim.events[-1]
+        if got != {column: expected[column] for column in got}:
+            raise AssertionError(f"case {self.id} {action}: event row {got} is not the workflow's {expected}")
+        if to_dict(self.result()) != to_dict(after):
+            raise AssertionError(f"case {self.id} {action}: {self.result()} is not the workflow's {after}")
+        if row_of(after) != issue_row(after):
+            raise AssertionError(f"case {self.id} {action}: row {row_of(after)} is not the workflow's {issue_row(after)}")
+        self.model = after
+
+
+Simulator.life_class = Life
+
+
+Counters = list[tuple[str, str, dict[str, int]]]
+
+
+def simulate(setup: Setup, chunk: Chunk) -> tuple[list[dict], list[dict], Counters, Counters]:
+    """Issue rows, event rows, daily counters and cohort counters ``(area, day, deltas)``
+    of one chunk, added up the tree as the live path adds them; the cohorts are what
+    :meth:`~gridgov.core.services.metrics.MetricsService.rebuild_cohorts` would count of
+    these cases, by registration day."""
     sim = Simulator(setup, chunk)
     sim.run()
+    issues, events = sim.issues, sim.events
+    if setup.issue_columns and setup.event_columns:
+        issues = [tuple(row.get(c) for c in setup.issue_columns) for row in issues]
+        take = operator.itemgetter(*setup.event_columns)
+        events = [take(row) for row in events]
+    return issues, events, _up_the_tree(setup, sim.counts), _up_the_tree(setup, sim.cohorts)
+
+
+def _up_the_tree(setup: Setup, counts: dict[tuple[str, str], dict[str, int]]) -> Counters:
     totals: dict[tuple[str, str], dict[str, int]] = {}
-    for (area, day), deltas in sim.counts.items():
+    for (area, day), deltas in counts.items():
         for code in setup.world.paths[area].strip("/").split("/"):
             bucket = totals.setdefault((code, day), {})
             for key, value in deltas.items():
                 bucket[key] = bucket.get(key, 0) + value
-    return sim.issues, sim.events, [(code, day, deltas) for (code, day), deltas in totals.items()]
+    return [(code, day, deltas) for (code, day), deltas in totals.items()]
 
 
 _SETUP: Setup | None = None

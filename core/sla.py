@@ -132,16 +132,24 @@ class SlaBook:
                   zone: ZoneInfo | None = None) -> tuple[dt.datetime, dt.datetime]:
         """(response due, resolution due) for a case dispatched at ``start``; working-hour
         rules count the wall-clock hours of ``zone`` (the deployment's)."""
-        rule = self.rule_for(category, priority)
+        return self.rule_deadlines(self.rule_for(category, priority), start, zone)
+
+    def stage_deadline(self, category: Category | str, priority: str, stage: str, start: dt.datetime,
+                       zone: ZoneInfo | None = None) -> dt.datetime:
+        """When the ``register`` or ``dispatch`` stage that starts at ``start`` is due."""
+        return self.rule_stage_deadline(self.rule_for(category, priority), stage, start, zone)
+
+    def rule_deadlines(self, rule: SlaRule, start: dt.datetime,
+                       zone: ZoneInfo | None = None) -> tuple[dt.datetime, dt.datetime]:
+        """:meth:`deadlines` for a rule already looked up (a bulk load looks each up once)."""
         if rule.working_hours:
             add = self.calendar.add_working_hours
             return add(start, rule.response_hours, zone), add(start, rule.resolve_hours, zone)
         return start + dt.timedelta(hours=rule.response_hours), start + dt.timedelta(hours=rule.resolve_hours)
 
-    def stage_deadline(self, category: Category | str, priority: str, stage: str, start: dt.datetime,
-                       zone: ZoneInfo | None = None) -> dt.datetime:
-        """When the ``register`` or ``dispatch`` stage that starts at ``start`` is due."""
-        rule = self.rule_for(category, priority)
+    def rule_stage_deadline(self, rule: SlaRule, stage: str, start: dt.datetime,
+                            zone: ZoneInfo | None = None) -> dt.datetime:
+        """:meth:`stage_deadline` for a rule already looked up."""
         hours = {"register": rule.register_hours, "dispatch": rule.dispatch_hours}[stage]
         if rule.working_hours:
             return self.calendar.add_working_hours(start, hours, zone)

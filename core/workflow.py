@@ -9,6 +9,7 @@ is the stored issue by construction, and the replay test checks exactly that.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
@@ -263,10 +264,13 @@ def event_row(event: Event, metrics: dict[str, int]) -> dict[str, Any]:
     return row
 
 
-def to_row_json(value: Any) -> str:
-    import json
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str)
 
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+def to_row_json(value: Any) -> str:
+    """JSON text as event rows store it (keys sorted, Chinese kept readable). One encoder
+    for every call: ``json.dumps`` with options builds a new one each time."""
+    return _ROW_JSON.encode(value)
 
 
 def make_event(

@@ -29,6 +29,10 @@ def small(tmp_path_factory):
     platform.close()
 
 
+def _all_rows(platform, table: str) -> list[tuple]:
+    return platform._store.sql.execute(f"SELECT * FROM {table} ORDER BY 1, 2").fetchall()
+
+
 def _table(platform, name: str) -> list[dict]:
     return platform._store.select(name, order_by="id")
 
@@ -227,3 +231,53 @@ def test_demo_command_until_fixes_the_end_of_the_period(tmp_path):
     bad = runner.invoke(cli, ["--db", str(tmp_path / "bad.db"), "demo", "--until", "2026-13-01"])
     assert bad.exit_code != 0 and "until" in bad.output and len(bad.output.strip().splitlines()) == 1
     assert not (tmp_path / "bad.db").exists()
+
+
+def test_the_fast_simulation_takes_every_step_as_the_workflow_does(gridgov_make_platform, monkeypatch):
+    """The demo takes a case's steps on plain dicts; the checked twin takes each also with
+    make_event/apply_event/metric_deltas and fails on the first row that differs. Both
+    give the same database, counters included."""
+    from gridgov.core.demo_issues import CheckedLife, Simulator
+
+    fast = gridgov_make_platform(with_sample=False, name="fast.db")
+    load_demo(fast, "small", seed=9, issues=1500)
+    monkeypatch.setattr(Simulator, "life_class", CheckedLife)
+    checked = gridgov_make_platform(with_sample=False, name="checked.db")
+    load_demo(checked, "small", seed=9, issues=1500)
+    for table in ("issue", "issue_event", "metric_daily", "metric_cohort"):
+        assert _all_rows(fast, table) == _all_rows(checked, table), table
+
+
+def test_the_checked_simulation_catches_a_step_that_strays(gridgov_make_platform, monkeypatch):
+    """The twin is a real check: a fast step that stores its counters wrongly is caught."""
+    from gridgov.core.demo_issues import CheckedLife, Simulator
+
+    monkeypatch.setattr(Simulator, "life_class", CheckedLife)
+    monkeypatch.setattr(Simulator, "metrics_text", lambda self, deltas: "{}")
+    platform = gridgov_make_platform(with_sample=False, builtins=())
+    with pytest.raises(AssertionError, match="is not the workflow's"):
+        load_demo(platform, "small", seed=9, issues=50)
+
+
+def test_demo_counters_are_written_once_a_day_is_settled():
+    from gridgov.core.demo import _Counters
+
+    counters = _Counters()
+    counters.add([("A", "2026-01-01", {"received": 1}), ("A", "2026-01-02", {"received": 2})])
+    counters.add([("A", "2026-01-02", {"received": 1, "closed": 1}), ("B", "2026-01-03", {"urged": 1})])
+    assert counters.settled(before="2026-01-02") == [("A", "2026-01-01", {"received": 1})]
+    assert counters.settled(before="2026-01-02") == []
+    counters.add([("0", "2026-01-03", {"urged": 2})])
+    assert counters.settled(before=None) == [("0", "2026-01-03", {"urged": 2}),
+                                             ("A", "2026-01-02", {"received": 3, "closed": 1}),
+                                             ("B", "2026-01-03", {"urged": 1})]
+
+
+def test_demo_cohorts_are_what_a_recount_of_the_cases_gives(gridgov_make_platform):
+    """The simulation adds up each case's cohort as it ends; a recount from the stored
+    cases (what ``rebuild_cohorts`` does) finds the same rows."""
+    platform = gridgov_make_platform(with_sample=False, builtins=())
+    load_demo(platform, "small", seed=4, issues=1200, chunk_size=200)
+    loaded = _all_rows(platform, "metric_cohort")
+    platform.metrics.rebuild_cohorts()
+    assert loaded and _all_rows(platform, "metric_cohort") == loaded

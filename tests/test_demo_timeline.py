@@ -121,7 +121,7 @@ def test_the_last_day_is_a_partial_day(gridgov_make_platform, gridgov_clock):
 
 
 _DUMP = """
-import datetime as dt, json, sys
+import datetime as dt, json, re, sys
 from gridgov.core import Platform, PluginHost
 from gridgov.core.demo import load_demo
 from gridgov.core.demo_scales import SCALES
@@ -133,6 +133,9 @@ tables = [r[0] for r in platform._store.sql.execute(
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%' AND name NOT LIKE 'sqlite%' "
     "AND name NOT IN ('_sqlite_migrations', 'access_log', 'setting') ORDER BY name")]
 dump = {t: [list(r) for r in platform._store.sql.execute(f"SELECT * FROM {t} ORDER BY 1, 2")] for t in tables}
+# How long the planner's solver ran is measured, not drawn from the seed.
+dump["assessment_plan"] = [[re.sub(r'"seconds": [0-9.e-]+', '"seconds": _', str(v)) for i, v in enumerate(r) if i != 9]
+                           for r in dump.get("assessment_plan", [])]
 dump["setting"] = [list(r) for r in platform._store.sql.execute(
     "SELECT * FROM setting WHERE key IN ('demo', 'demo_period') ORDER BY key")]
 print(json.dumps(dump, default=str, ensure_ascii=False))
@@ -161,9 +164,6 @@ def test_the_same_day_gives_the_same_database_in_any_process(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=(
-    "plugins/finance_station/demo.py _stations() sorts a set of industries by firm count; ties keep the "
-    "set's order, which follows the string hash seed, so stations get other names and firms other seats"))
 def test_the_same_day_gives_the_same_database_with_the_builtin_plugins(tmp_path):
     first = _dump_in_process(tmp_path, "a.db", "1", "all")
     second = _dump_in_process(tmp_path, "b.db", "2", "all")

@@ -225,3 +225,37 @@ def test_large_scope_queue_pages_like_the_small_scope_plan(gridgov_platform, gri
         "EXPLAIN QUERY PLAN SELECT * FROM issue INDEXED BY issue_due WHERE area_path >= '/LG/' ORDER BY due_at, id LIMIT 5"
     ).fetchall()
     assert "issue_due" in str(plan) and "TEMP B-TREE" not in str(plan)
+
+
+def _schema_of(store, *tables):
+    return sorted(store.sql.execute(
+        f"SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ({', '.join('?' * len(tables))})", list(tables)))
+
+
+@pytest.mark.sqlite_only
+def test_a_bulk_load_builds_indexes_and_search_at_the_end(gridgov_platform, gridgov_actors):
+    """Indexes and the full-text trigger are set aside while a bulk load runs and come
+    back after it: the same schema, and search finds what the load wrote."""
+    platform, store = gridgov_platform, gridgov_platform._store
+    before = _schema_of(store, "issue", "issue_event")
+    worker = gridgov_actors["worker_sx01"]
+    with store.bulk_load(defer=("issue", "issue_event")):
+        assert not any(kind == "index" for kind, _, _ in _schema_of(store, "issue"))
+        platform.issues.report(worker, area="SX01-B1", category="elevator.retrofit", title="申请加装电梯")
+    assert _schema_of(store, "issue", "issue_event") == before
+    assert len(platform.issues.list(worker, search="加装电梯")) == 1
+    assert _pragma(platform, "journal_mode") == "wal"
+    assert _pragma(platform, "synchronous") == 2  # FULL again
+
+
+@pytest.mark.sqlite_only
+def test_a_failed_bulk_load_leaves_neither_rows_nor_a_changed_schema(gridgov_platform, gridgov_actors):
+    platform, store = gridgov_platform, gridgov_platform._store
+    before, count = _schema_of(store, "issue", "issue_event"), store.count("issue")
+    with pytest.raises(RuntimeError):
+        with store.bulk_load(defer=("issue", "issue_event")):
+            platform.issues.report(gridgov_actors["worker_sx01"], area="SX01", category="road.repair", title="路面破损")
+            raise RuntimeError("the load failed half-way")
+    assert store.count("issue") == count
+    assert _schema_of(store, "issue", "issue_event") == before
+    assert _pragma(platform, "journal_mode") == "wal"

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from zoneinfo import ZoneInfo
 
 import pytest
 from gridgov.core import (
@@ -23,6 +24,8 @@ from gridgov.core.storage import migrate
 from gridgov.core.storage.schema import CORE
 from gridgov.core.storage.sqlite_engine import SqliteEngine
 from gridgov.core.testing import Clock, local_time
+from hypothesis import given
+from hypothesis import strategies as st
 
 SCENARIO = textwrap.dedent("""
     import datetime as dt, json, sys
@@ -147,3 +150,15 @@ def test_the_deployment_zone_is_a_global_setting(gridgov_platform, gridgov_actor
         reopened.close()
 
 
+
+
+@given(st.datetimes(min_value=dt.datetime(1, 1, 2), max_value=dt.datetime(9999, 12, 30),
+                    timezones=st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=8)), ZoneInfo("America/St_Johns")])))
+def test_instants_are_stored_as_iso_text_in_utc_to_the_second(value):
+    """The quick path for instants already in UTC and the general one write the same text."""
+    from gridgov.core.converter import decode_instant, encode_instant
+
+    text = encode_instant(value)
+    utc = value.astimezone(dt.UTC).replace(microsecond=0)
+    assert text == utc.isoformat(timespec="seconds")
+    assert decode_instant(text) == utc

@@ -65,6 +65,21 @@ class MetricCounters(StoreParts):
         """Bulk form for rebuilds: ``(area_code, day, deltas)``."""
         self._upsert_counters("metric_cohort", COHORT_COLUMNS, list(rows))
 
+    def add_counters_full(self, table: str, rows: Sequence[tuple[str, str, Mapping[str, int]]]) -> None:
+        """Bulk form for many rows with differing counters (a demo's year): every row
+        with all the table's counters in one statement, zeros where a row has none.
+        ``day`` is ISO text already."""
+        known = {"metric_daily": METRIC_COLUMNS, "metric_cohort": COHORT_COLUMNS}[table]
+        if not rows:
+            return
+        unknown = {key for _, _, deltas in rows for key in deltas} - set(known)
+        if unknown:
+            raise ValidationError("metrics", f"unknown counters {sorted(unknown)}")
+        sql = (f"INSERT INTO {table} (area_code, day, {', '.join(known)}) VALUES (?, ?, {', '.join('?' * len(known))}) "
+               f"ON CONFLICT(area_code, day) DO UPDATE SET " + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in known))
+        with self.write() as db:
+            db.executemany(sql, ([code, day, *(deltas.get(c, 0) for c in known)] for code, day, deltas in rows))
+
     def _upsert_counters(self, table: str, known: Sequence[str],
                          rows: Sequence[tuple[str, str, Mapping[str, int]]]) -> None:
         groups: dict[tuple[str, ...], list[list[Any]]] = {}

@@ -87,6 +87,12 @@ class Engine(Protocol):
     def cache_size(self, megabytes: int | None) -> int:
         """Set a bigger page cache for a bulk load (SQLite); returns the previous one."""
 
+    def synchronous(self, mode: str) -> str:
+        """Set how commits are synced for a bulk load (SQLite); returns the previous setting."""
+
+    def journal_mode(self, mode: str) -> str:
+        """Switch the journal mode for a bulk load (SQLite); returns the previous one."""
+
     def close(self) -> None: ...
 
 

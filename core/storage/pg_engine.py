@@ -270,6 +270,12 @@ class PostgresEngine:
     def cache_size(self, megabytes: int | None) -> int:
         return 0
 
+    def journal_mode(self, mode: str) -> str:
+        return mode
+
+    def synchronous(self, mode: str) -> str:
+        return mode
+
     def close(self) -> None:
         if self._conn is not None:
             self.rollback()

@@ -100,5 +100,23 @@ class SqliteEngine:
             self.conn.execute(f"PRAGMA cache_size = {-int(megabytes) * 1024}")
         return old
 
+    def synchronous(self, mode: str) -> str:
+        """Set how commits are synced (FULL, NORMAL) and return the previous setting."""
+        old = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}[self.conn.execute("PRAGMA synchronous").fetchone()[0]]
+        self.conn.execute(f"PRAGMA synchronous = {mode}")
+        return old
+
+    def journal_mode(self, mode: str) -> str:
+        """Switch the journal mode (WAL, TRUNCATE…) and return the previous one; a
+        database in memory or shared with another connection keeps its own."""
+        old = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
+        if old.lower() in ("memory", mode.lower()):
+            return old
+        try:
+            self.conn.execute(f"PRAGMA journal_mode = {mode}")
+        except sqlite3.OperationalError:
+            return old
+        return old
+
     def close(self) -> None:
         self.conn.close()

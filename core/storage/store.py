@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import itertools
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -131,15 +132,63 @@ class Store(IssueRows, MetricCounters):
             self.sql.rollback()
 
     @contextlib.contextmanager
-    def bulk_load(self, cache_mb: int = 256) -> Iterator[None]:
+    def bulk_load(self, cache_mb: int = 256, *, defer: Sequence[str] = ()) -> Iterator[None]:
         """A bigger page cache while a large load runs (the demo, imports), so index pages
-        stay in memory between chunks instead of being read and spilled again (SQLite)."""
+        stay in memory between chunks instead of being read and spilled again (SQLite).
+
+        ``defer`` names tables whose secondary indexes and insert triggers are set aside
+        while the load runs (SQLite): each index is built once at the end by sorting, and
+        the table's full-text index rebuilt in one pass, instead of both being updated row
+        by row. The load is then one transaction: if it fails, the rollback takes back the
+        rows and the indexes alike. Outside another transaction the database leaves WAL
+        for a rollback journal meanwhile, so a load into new pages is written once, not to
+        the WAL and again at the checkpoint.
+
+        Commits inside (outside another transaction) are not synced one by one (``synchronous=NORMAL``: a power cut may
+        take back the last of them, never corrupts the file); a checkpoint at the end
+        syncs the whole load, so it is as durable as ever once this returns."""
         old = self.sql.cache_size(cache_mb)
+        synchronous = None if self.in_write else self.sql.synchronous("NORMAL")
+        journal = None
         try:
-            yield
+            if defer and self.sql.name == "sqlite":
+                if not self.in_write:
+                    journal = self.sql.journal_mode("TRUNCATE")
+                with self.write(), self._indexes_deferred(defer):
+                    yield
+            else:
+                yield
         finally:
+            if journal is not None:
+                self.sql.journal_mode(journal)
+            if synchronous is not None:
+                self.sql.synchronous(synchronous)
             if self.sql.name == "sqlite":
                 self.sql.execute(f"PRAGMA cache_size = {int(old)}")
+                if not self.in_write:
+                    self.sql.execute("PRAGMA wal_checkpoint(PASSIVE)")
+
+    @contextlib.contextmanager
+    def _indexes_deferred(self, tables: Sequence[str]) -> Iterator[None]:
+        """Drop the indexes and insert triggers of ``tables``; create them again after."""
+        db = self.sql
+        saved: list[tuple[str, str, str, str]] = []
+        for table in tables:
+            saved += [(table, kind, name, sql) for kind, name, sql in db.execute(
+                "SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL "
+                "AND (type = 'index' OR (type = 'trigger' AND sql LIKE '%AFTER INSERT%')) ORDER BY type, name",
+                [table])]
+        for _table, kind, name, _sql in saved:
+            db.execute(f'DROP {kind.upper()} "{name}"')
+        yield
+        # Helper threads sort for CREATE INDEX (an index of 7.4 million events: 17 s alone, 9 s with two).
+        db.execute(f"PRAGMA threads = {min(4, os.cpu_count() or 1)}")
+        for _table, _kind, _name, sql in saved:
+            db.execute(sql)
+        for table in dict.fromkeys(t for t, kind, _, _ in saved if kind == "trigger"):
+            fts = f"{table}_fts"
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", [fts]).fetchone():
+                db.execute(f"INSERT INTO \"{fts}\" (\"{fts}\") VALUES ('rebuild')")
 
     @property
     def in_write(self) -> bool:

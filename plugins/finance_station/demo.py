@@ -228,8 +228,8 @@ def _stations(
             if area is not None:
                 counts[(area.code, firm.industry)] = counts.get((area.code, firm.industry), 0) + 1
     industries = sorted(
-        {i for _, i in counts}, key=lambda i: -sum(v for (_, j), v in counts.items() if j == i)
-    )
+        {i for _, i in counts}, key=lambda i: (-sum(v for (_, j), v in counts.items() if j == i), i)
+    )  # ties by name: a set's order changes with the process's hash seed
     industries += [i for i in _INDUSTRIES if i not in industries]
     ranked = sorted(counts, key=lambda k: (-counts[k], k))
     chosen: list[tuple[str, str]] = []

@@ -186,12 +186,20 @@ class ListsService:
             sums.setdefault(row["org_code"], []).append(row["share"])
         return {code: (round(sum(v) / len(v), 4), len(v)) for code, v in sums.items()}
 
-    def candidates(self, tags: Iterable[str]) -> list[matching.Candidate]:
-        """The resources sharing a tag with ``tags``, as matching sees them."""
-        ids = sorted({r["resource_id"] for r in self.t(RESOURCE_TAG).iter_rows(tag__in=sorted(set(tags)))})
+    def candidates(self, tags: Iterable[str], *, serving: str | None = None) -> list[matching.Candidate]:
+        """The resources sharing a tag with ``tags``, as matching sees them; with
+        ``serving`` (a need's area path) only those that may serve it, found by the
+        index rather than by building every resource of a common tag (a district has
+        thousands)."""
+        ids = {r["resource_id"] for r in self.t(RESOURCE_TAG).iter_rows(tag__in=sorted(set(tags)))}
+        if serving is not None and ids:
+            ids &= {r["resource_id"] for r in self.t(RESOURCE_AREA).iter_rows(area_path__in=prefixes(serving))}
         if not ids:
             return []
-        resources = self.t(RESOURCE).rows(id__in=ids)
+        return self._as_candidates(self.t(RESOURCE).rows(id__in=sorted(ids)))
+
+    def _as_candidates(self, resources: list[dict[str, Any]]) -> list[matching.Candidate]:
+        ids = [r["id"] for r in resources]
         serve: dict[int, list[str]] = {}
         for link in self.t(RESOURCE_AREA).iter_rows(resource_id__in=ids):
             serve.setdefault(link["resource_id"], []).append(link["area_path"])
@@ -205,15 +213,16 @@ class ListsService:
     def suggest(self, actor: Actor, need_id: int, *, limit: int = 10, on: dt.date | None = None) -> list[matching.Suggestion]:
         """Resources suggested for a need, best first, each with its reasons."""
         need = self.need(actor, need_id)
-        return matching.suggest(need["area_path"], need["tags"], need["units"], self.candidates(need["tags"]),
+        found = self.candidates(need["tags"], serving=need["area_path"])
+        return matching.suggest(need["area_path"], need["tags"], need["units"], found,
                                 on or self.platform.today(), limit=limit)  # fmt: skip
 
     def candidate(self, resource_id: int) -> matching.Candidate:
-        row = self.t(RESOURCE).get(resource_id)
-        found = [c for c in self.candidates(row["tags"]) if c.resource_id == resource_id]
-        if not found:
+        """One resource as matching sees it."""
+        row = self.t(RESOURCE).find(resource_id)
+        if row is None:
             raise NotFound("resource", resource_id)
-        return found[0]
+        return self._as_candidates([row])[0]
 
 
 __all__ = ["CATEGORY", "ListsService", "prefixes"]

@@ -9,6 +9,8 @@ the share responded to, closed, closed on time, satisfied).
 
 Counts of open and late cases use the open-queue index; rates and per-day figures come
 from the daily counters, so the screen costs the same on a small and a huge database.
+On a scope of more than :data:`~.queue.BACKGROUND_FROM` cases the counts are read in a
+worker thread (the cards show "…" meanwhile), so keys answer while they run.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gridgov.core import AccessDenied, Metrics, MetricSpec, Platform
+from gridgov.core import AccessDenied, GridgovError, Metrics, MetricSpec, Platform
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -30,6 +32,7 @@ from ..widgets.level_bars import LevelBars
 from ..widgets.stat_card import StatCard
 from ..widgets.who_bar import WhoBar
 from .base import GridgovScreen
+from . import queue
 
 NOW_CARDS = ("open", "due_today", "overdue")
 FLOW_CARDS = ("received_30d", "closed_30d", "closed_week")
@@ -106,6 +109,8 @@ class HomeScreen(GridgovScreen):
         self.home = home_area(self.platform, self.actor)
         self.area = self.home
         self.seen_changes = -1
+        self.generation = 0
+        self.background: bool | None = None
 
     def on_screen_resume(self) -> None:
         if self.seen_changes != self.gg.changes:
@@ -133,9 +138,7 @@ class HomeScreen(GridgovScreen):
 
     def reload(self) -> None:
         self.seen_changes = self.gg.changes
-        now = self.platform.now()
         self._scope_line()
-        self._counts(now)
         today = self.platform.today()
         period = self._metrics(today - dt.timedelta(days=PERIOD_DAYS - 1))
         week = self._metrics(today - dt.timedelta(days=today.weekday()))
@@ -148,7 +151,8 @@ class HomeScreen(GridgovScreen):
         self.query_one("#caption-cohort", Static).update(self.t("home.cohort", n=cohort, days=PERIOD_DAYS))
         self._levels(period)
         self._daily()
-        self._children(now)
+        self._children()
+        self._counts()
         self._plugin_cards()
 
     # -- parts ---------------------------------------------------------------------------
@@ -165,17 +169,57 @@ class HomeScreen(GridgovScreen):
         hint = self.t("home.drill_hint") if self.area == self.home else self.t("home.up_hint")
         line.update(Text.assemble((path, "bold"), "  ", (hint, "dim")))
 
-    def _counts(self, now: dt.datetime) -> None:
-        issues, actor = self.platform.issues, self.actor
+    def _counts(self) -> None:
+        """Open, due-today and overdue cases of the scope and of each child area: read
+        here on a small scope, in a worker on a large one."""
         area = self.area if self.area != self.home else None  # the whole scope at home
-        open_count = issues.count(actor, area=area, open_only=True)
-        overdue = issues.count(actor, area=area, overdue=True)
+        children = [str(key.value) for key in self.query_one("#children", DataTable).rows]
         end_of_day = self.platform.time.at(self.platform.today() + dt.timedelta(days=1))
-        due_today = issues.count(actor, area=area, due_before=end_of_day) - overdue
+        self.generation += 1
+        if self.background is None:
+            self.background = self.platform.issues.scope_size(self.actor) > queue.BACKGROUND_FROM
+        if self.background:
+            for key in NOW_CARDS:
+                self._card(key, "…")
+            self._count_in_background(area, children, end_of_day, self.generation)
+            return
+        self._show_counts(self.generation, self._count(area, children, end_of_day))
+
+    def _count(self, area: str | None, children: list[str], end_of_day: dt.datetime) -> dict[str | None, tuple[int, int, int]]:
+        """(open, overdue, due today) of the scope (key None) and of each child area."""
+        issues, actor = self.platform.issues, self.actor
+        out: dict[str | None, tuple[int, int, int]] = {}
+        for code in [area, *children]:
+            overdue = issues.count(actor, area=code, overdue=True)
+            due_today = issues.count(actor, area=code, due_before=end_of_day) - overdue if code == area else 0
+            out[None if code == area else code] = (issues.count(actor, area=code, open_only=True), overdue, due_today)
+        return out
+
+    @work(thread=True, exclusive=True, group="home-counts", exit_on_error=False)
+    def _count_in_background(self, area: str | None, children: list[str], end_of_day: dt.datetime, generation: int) -> None:
+        try:
+            counts = self._count(area, children, end_of_day)
+        except GridgovError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        try:
+            self.app.call_from_thread(self._show_counts, generation, counts)
+        except RuntimeError:  # the app closed while the cases were counted
+            return
+
+    def _show_counts(self, generation: int, counts: dict[str | None, tuple[int, int, int]]) -> None:
+        if generation != self.generation:  # counts of an area since left are dropped
+            return
+        open_count, overdue, due_today = counts.pop(None)
         self._card("open", str(open_count))
         self._card("due_today", str(due_today))
         self._card("overdue", str(overdue))
         self.query_one("#card-overdue", StatCard).set_class(overdue > 0, "bad")
+        table = self.query_one("#children", DataTable)
+        for code, (child_open, child_overdue, _) in counts.items():
+            if code in table.rows:
+                table.update_cell(code, "open", str(child_open))
+                table.update_cell(code, "overdue", Text(str(child_overdue), style="bold red" if child_overdue else ""))
 
     def _metrics(self, since: dt.date | None) -> Metrics | None:
         if self.area is None:
@@ -198,21 +242,20 @@ class HomeScreen(GridgovScreen):
         first, last = (self.labels.day(dt.date.fromisoformat(days[i][0])) for i in (0, -1))
         plot.show(days, self.t("home.per_day", days=PERIOD_DAYS), f"{first} – {last}")
 
-    def _children(self, now: dt.datetime) -> None:
+    def _children(self) -> None:
+        """One row per child area; its open and overdue counts come with :meth:`_counts`."""
         table = self.query_one("#children", DataTable)
         table.clear()
         if self.area is None:
             return
-        issues, actor = self.platform.issues, self.actor
         since = self.platform.today() - dt.timedelta(days=PERIOD_DAYS - 1)
         for child in self.platform.areas.children(self.area)[:MAX_CHILDREN]:
-            counts = self.platform.metrics.for_area(actor, child.code, since=since).counts
-            overdue = issues.count(actor, area=child.code, overdue=True)
+            counts = self.platform.metrics.for_area(self.actor, child.code, since=since).counts
             table.add_row(
                 plain(f"{child.name} {child.code}"),
                 self.t.level(child.level),
-                str(issues.count(actor, area=child.code, open_only=True)),
-                Text(str(overdue), style="bold red" if overdue else ""),
+                "…",
+                "…",
                 str(counts["received"]),
                 str(counts["closed"]),
                 key=child.code,
