@@ -6,6 +6,7 @@ The Longgang scale is never loaded here (it takes minutes); ``bench/`` builds it
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 
 import pytest
@@ -13,6 +14,8 @@ from gridgov.core import STATES, Actor, ValidationError
 from gridgov.core.demo import DEMO_END, demo_logins, load_demo
 from gridgov.core.demo_scales import SCALES
 from gridgov.core.workflow import issue_row
+from hypothesis import given
+from hypothesis import strategies as st
 
 CORE_POSTS = {"admin", "supervisor", "dispatcher", "grid_leader", "grid_worker", "building_head", "handler"}
 
@@ -281,3 +284,19 @@ def test_demo_cohorts_are_what_a_recount_of_the_cases_gives(gridgov_make_platfor
     loaded = _all_rows(platform, "metric_cohort")
     platform.metrics.rebuild_cohorts()
     assert loaded and _all_rows(platform, "metric_cohort") == loaded
+
+
+@given(at=st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2040, 1, 1), timezones=st.just(dt.UTC)),
+       zone=st.sampled_from(["Asia/Shanghai", "America/St_Johns", "Asia/Kathmandu", "Europe/London", "Australia/Lord_Howe"]))
+def test_the_simulations_local_day_is_the_zones_calendar_day(at, zone):
+    """The simulation looks a day up once per quarter hour of UTC; it is the day a
+    conversion gives, in zones with half- and quarter-hour offsets and summer time too."""
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from gridgov.core.demo_issues import Simulator
+
+    sim = SimpleNamespace(_days={}, zone=ZoneInfo(zone))
+    for moment in (at, at + dt.timedelta(minutes=14, seconds=59)):
+        Simulator.local_day(sim, moment)  # fill the cache from a neighbouring instant first
+    assert Simulator.local_day(sim, at) == at.astimezone(ZoneInfo(zone)).date().isoformat()

@@ -31,8 +31,8 @@ from ..widgets.daily_plot import DailyPlot
 from ..widgets.level_bars import LevelBars
 from ..widgets.stat_card import StatCard
 from ..widgets.who_bar import WhoBar
-from .base import GridgovScreen
 from . import queue
+from .base import GridgovScreen
 
 NOW_CARDS = ("open", "due_today", "overdue")
 FLOW_CARDS = ("received_30d", "closed_30d", "closed_week")
