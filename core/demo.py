@@ -3,9 +3,10 @@
 Three scales (:data:`~gridgov.core.demo_scales.SCALES`): ``small`` loads in seconds,
 ``district`` follows Suyu's figures, ``longgang`` Longgang's. The directory is generated
 first (:mod:`.demo_directory`, the areas' polygons by :mod:`.demo_geometry`), then a year of
-cases simulated with the workflow's own functions (:mod:`.demo_issues`) and written through
-the store's bulk paths, then each plugin adds its records through the ``load_demo_data``
-hook.
+cases simulated step by step as the workflow's own functions take them (:mod:`.demo_issues`;
+the tests run the workflow beside it), in worker processes for large loads, and written by
+the store's bulk path in one transaction with the indexes built at its end, then each plugin
+adds its records through the ``load_demo_data`` hook.
 
 The simulated year ends when the demo is loaded, so its figures of the last 30 days and
 its queue are today's; ``until`` (``gridgov demo --until DAY``) fixes the end instead, and

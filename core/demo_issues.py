@@ -1,12 +1,12 @@
-"""A year of cases up to the end of the demo period, simulated with the live path's own
-pure functions.
+"""A year of cases up to the end of the demo period, simulated as the live path takes them.
 
-Each case's life is a sequence of workflow steps, each turned into an event by
-:func:`~gridgov.core.workflow.make_event` and applied by
-:func:`~gridgov.core.workflow.apply_event`, with counters from
-:func:`~gridgov.core.workflow.metric_deltas` and rows from ``issue_row``/``event_row``:
-the same functions :class:`~gridgov.core.services.issues.IssueService` uses, so
-replaying any demo case gives its stored row. The year is cut into chunks of whole days,
+Each case's life is a sequence of workflow steps. A step makes the event and the changed
+case that :func:`~gridgov.core.workflow.make_event` and
+:func:`~gridgov.core.workflow.apply_event` would, on a plain dict, with counters from
+:func:`~gridgov.core.workflow.metric_deltas`; the case is validated once, as the
+:class:`~gridgov.core.models.Issue` its row is made from. :class:`CheckedLife` takes every
+step with the workflow's functions as well and fails on the first difference (the tests
+simulate with it), so replaying any demo case gives its stored row. The year is cut into chunks of whole days,
 each with its own seeded generator and a known first id, so chunks can be simulated in
 worker processes and the database is the same whichever way they ran.
 
