@@ -123,9 +123,13 @@ def _load(platform, scale: str, spec: Scale, seed: int, start: dt.datetime, end:
     platform.set_clock(lambda: end)
     platform._store.set_setting("demo_period", {"start": platform.time.local(start).isoformat(),
                                                "end": platform.time.local(end).isoformat()})
+    store = platform._store
     try:
-        platform.hooks.call("load_demo_data", platform=platform, scale=scale, rng=random.Random(seed + 1),
-                            progress=progress)
+        # One transaction for all plugins, a savepoint for each: their services commit
+        # nothing one by one, and a plugin that fails half-way leaves none of its records.
+        with store.write():
+            platform.hooks.call("load_demo_data", platform=platform, scale=scale, rng=random.Random(seed + 1),
+                                progress=progress, wrap=lambda _plugin: store.write(savepoint=True))
     finally:
         platform.set_clock(clock)
     failures = tuple(str(f) for f in platform.hooks.failures[failures_before:])

@@ -720,6 +720,36 @@ def test_hook_load_demo_data(gridgov_make_platform):
     assert len(first) == 3 and first == again and first != other
 
 
+def test_a_plugin_whose_demo_data_fails_leaves_none_of_it(gridgov_make_platform):
+    """Each plugin's demo records are written in a savepoint: one that fails half-way is
+    reported and its rows undone; the core's cases and the other plugins' records stay."""
+    from gridgov.core.demo import load_demo
+
+    migrations = Migrations("broken")
+
+    @migrations()
+    def m001(schema):
+        schema.create_table("row", {"id": "int", "value": "int"})
+
+    @hookimpl
+    def register_migrations(register):
+        register(migrations)
+
+    @hookimpl
+    def load_demo_data(platform, scale, rng, progress):
+        platform.table("broken_row").insert_all([{"value": 1}, {"value": 2}])
+        raise RuntimeError("the demo generator broke half-way")
+
+    platform = gridgov_make_platform(plugins=[make_plugin("broken", load_demo_data, register_migrations)],
+                                     with_sample=False)
+    platform.hooks.strict = False  # as deployed: a failing plugin is reported, not raised
+    summary = load_demo(platform, "small", seed=5, issues=60)
+    assert any("the demo generator broke half-way" in failure for failure in summary.plugin_failures)
+    assert platform.table("broken_row").count() == 0
+    assert platform._store.count("issue") >= 60
+    assert platform.table("service_lists_need").count() > 0  # a built-in plugin's records
+
+
 # -- the docs' examples run ------------------------------------------------------------
 
 RUN_BLOCK = re.compile(r"<!-- run(?::\s*module\s+(?P<module>\w+))?\s*-->\s*\n```python\n(?P<code>.*?)```", re.S)
