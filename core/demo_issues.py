@@ -6,9 +6,9 @@ case that :func:`~gridgov.core.workflow.make_event` and
 :func:`~gridgov.core.workflow.metric_deltas`; the case is validated once, as the
 :class:`~gridgov.core.models.Issue` its row is made from. :class:`CheckedLife` takes every
 step with the workflow's functions as well and fails on the first difference (the tests
-simulate with it), so replaying any demo case gives its stored row. The year is cut into chunks of whole days,
-each with its own seeded generator and a known first id, so chunks can be simulated in
-worker processes and the database is the same whichever way they ran.
+simulate with it), so replaying any demo case gives its stored row. The year is cut into
+chunks of whole days, each with its own seeded generator and a known first id, so chunks
+can be simulated in worker processes and the database is the same whichever way they ran.
 
 The period ends when the demo is loaded, so what it leaves open is today's queue: cases
 reported in the last days and weeks, each left in a state it plausibly still waits in for
@@ -616,6 +616,9 @@ class Life:
                   after_hours=close_after)
 
 
+Simulator.life_class = Life
+
+
 class CheckedLife(Life):
     """A :class:`Life` that also takes each step with the workflow's own functions
     (``make_event``, ``apply_event``, ``metric_deltas``, ``event_row``) and fails on the
@@ -654,15 +657,13 @@ class CheckedLife(Life):
         self.model = after
 
 
-Simulator.life_class = Life
-
-
 Counters = list[tuple[str, str, dict[str, int]]]
 
 
 def simulate(setup: Setup, chunk: Chunk) -> tuple[list[Any], list[Any], Counters, Counters]:
-    """Issue rows, event rows (dicts, or tuples in the setup's column order), daily counters and cohort counters ``(area, day, deltas)``
-    of one chunk, added up the tree as the live path adds them; the cohorts are what
+    """Issue rows, event rows (dicts, or tuples in the setup's column order), daily counters
+    and cohort counters ``(area, day, deltas)`` of one chunk, added up the tree as the live
+    path adds them; the cohorts are what
     :meth:`~gridgov.core.services.metrics.MetricsService.rebuild_cohorts` would count of
     these cases, by registration day."""
     sim = Simulator(setup, chunk)

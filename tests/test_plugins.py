@@ -683,11 +683,9 @@ def test_hook_issue_changed(gridgov_make_platform):
     ]
 
 
-def test_hook_load_demo_data(gridgov_make_platform):
-    from gridgov.core.demo import load_demo
-
-    calls = []
-    migrations = Migrations("demo")
+def _one_table_migrations(namespace: str):
+    """A ``register_migrations`` hook creating the plugin's table ``{namespace}_row``."""
+    migrations = Migrations(namespace)
 
     @migrations()
     def m001(schema):
@@ -696,6 +694,15 @@ def test_hook_load_demo_data(gridgov_make_platform):
     @hookimpl
     def register_migrations(register):
         register(migrations)
+
+    return register_migrations
+
+
+def test_hook_load_demo_data(gridgov_make_platform):
+    from gridgov.core.demo import load_demo
+
+    calls = []
+    register_migrations = _one_table_migrations("demo")
 
     @hookimpl
     def load_demo_data(platform, scale, rng, progress):
@@ -725,15 +732,7 @@ def test_a_plugin_whose_demo_data_fails_leaves_none_of_it(gridgov_make_platform)
     reported and its rows undone; the core's cases and the other plugins' records stay."""
     from gridgov.core.demo import load_demo
 
-    migrations = Migrations("broken")
-
-    @migrations()
-    def m001(schema):
-        schema.create_table("row", {"id": "int", "value": "int"})
-
-    @hookimpl
-    def register_migrations(register):
-        register(migrations)
+    register_migrations = _one_table_migrations("broken")
 
     @hookimpl
     def load_demo_data(platform, scale, rng, progress):

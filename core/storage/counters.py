@@ -75,10 +75,8 @@ class MetricCounters(StoreParts):
         unknown = {key for _, _, deltas in rows for key in deltas} - set(known)
         if unknown:
             raise ValidationError("metrics", f"unknown counters {sorted(unknown)}")
-        sql = (f"INSERT INTO {table} (area_code, day, {', '.join(known)}) VALUES (?, ?, {', '.join('?' * len(known))}) "
-               f"ON CONFLICT(area_code, day) DO UPDATE SET " + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in known))
         with self.write() as db:
-            db.executemany(sql, ([code, day, *(deltas.get(c, 0) for c in known)] for code, day, deltas in rows))
+            db.executemany(_adding(table, known), ([code, day, *(deltas.get(c, 0) for c in known)] for code, day, deltas in rows))
 
     def _upsert_counters(self, table: str, known: Sequence[str],
                          rows: Sequence[tuple[str, str, Mapping[str, int]]]) -> None:
@@ -93,12 +91,7 @@ class MetricCounters(StoreParts):
                     raise ValidationError("metrics", f"unknown counters {sorted(unknown)}")
                 if not columns:
                     continue
-                sql = (
-                    f"INSERT INTO {table} (area_code, day, {', '.join(columns)}) "
-                    f"VALUES (?, ?, {', '.join('?' * len(columns))}) ON CONFLICT(area_code, day) DO UPDATE SET "
-                    + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
-                )
-                db.executemany(sql, params)
+                db.executemany(_adding(table, columns), params)
 
     def sum_cohorts(self, area_code: str, since: dt.date | None, until: dt.date | None) -> dict[str, int]:
         """Cohort counters of one area over registration days ``[since, until)``."""
@@ -147,3 +140,9 @@ class MetricCounters(StoreParts):
         cursor = self.sql.execute(sql + ") ORDER BY i.id", params)
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, r, strict=True)) for r in cursor]
+
+
+def _adding(table: str, columns: Sequence[str]) -> str:
+    """The statement that adds ``columns`` to a row of ``table``, creating it at zero."""
+    return (f"INSERT INTO {table} (area_code, day, {', '.join(columns)}) VALUES (?, ?, {', '.join('?' * len(columns))}) "
+            "ON CONFLICT(area_code, day) DO UPDATE SET " + ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns))

@@ -77,11 +77,7 @@ class IssueRows(StoreParts):
 
     def bulk_insert_issues(self, rows: Iterable[Mapping[str, Any]], events: Iterable[Mapping[str, Any]]) -> None:
         """Insert issues with explicit ids and their events, inside the current transaction."""
-        with self.write() as db:
-            db.executemany(_INSERT_ISSUE, _values(rows, ISSUE_COLUMNS))
-            db.executemany(_INSERT_EVENT, _values(events, EVENT_COLUMNS))
-            db.sync_sequence("issue", "id")
-            db.sync_sequence("issue_event", "id")
+        self.bulk_insert_issue_values(_values(rows, ISSUE_COLUMNS), _values(events, EVENT_COLUMNS))
 
     issue_columns = ISSUE_COLUMNS
     event_columns = EVENT_COLUMNS

@@ -8,6 +8,7 @@ lock; readers never wait in WAL mode.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -110,12 +111,9 @@ class SqliteEngine:
         """Switch the journal mode (WAL, TRUNCATE…) and return the previous one; a
         database in memory or shared with another connection keeps its own."""
         old = self.conn.execute("PRAGMA journal_mode").fetchone()[0]
-        if old.lower() in ("memory", mode.lower()):
-            return old
-        try:
-            self.conn.execute(f"PRAGMA journal_mode = {mode}")
-        except sqlite3.OperationalError:
-            return old
+        if old.lower() not in ("memory", mode.lower()):
+            with contextlib.suppress(sqlite3.OperationalError):
+                self.conn.execute(f"PRAGMA journal_mode = {mode}")
         return old
 
     def close(self) -> None:
