@@ -82,11 +82,16 @@ def from_dict(cls: type[T], data: dict[str, Any]) -> T:
 
     Keys the record does not have are ignored, so rows may carry extra columns.
     """
-    names = {a.name for a in attrs.fields(cls)}  # type: ignore[arg-type]  # callers pass attrs classes
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(a.name for a in attrs.fields(cls))  # type: ignore[arg-type]
     try:
         return _converter.structure({k: v for k, v in data.items() if k in names}, cls)
     except cattrs.ClassValidationError as exc:
         raise _first_leaf(exc) from None
+
+
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
 
 
 def to_row(record: Any) -> dict[str, Any]:

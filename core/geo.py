@@ -78,7 +78,27 @@ def geometry_problem(geometry: Any) -> str | None:
     The structure and the coordinate ranges are checked first, so the reason names the
     first bad ring or position; then GEOS judges the polygon itself (self-intersections,
     holes outside the shell…) and :func:`shapely.validation.explain_validity` says where.
+
+    Every area read from the database is validated again, and judging a polygon costs
+    far more than reading it (a district's 24,000 areas took seconds), so verdicts are
+    remembered by the geometry's ``repr``, which tells a list from a tuple and 1 from 1.0.
     """
+    if type(geometry) is not dict:
+        return _geometry_problem(geometry)
+    key = repr(geometry)
+    if key in _VERDICTS:
+        return _VERDICTS[key]
+    if len(_VERDICTS) >= _VERDICTS_KEPT:
+        _VERDICTS.clear()
+    verdict = _VERDICTS[key] = _geometry_problem(geometry)
+    return verdict
+
+
+_VERDICTS: dict[str, str | None] = {}
+_VERDICTS_KEPT = 50_000
+
+
+def _geometry_problem(geometry: Any) -> str | None:
     if not isinstance(geometry, dict):
         return "must be a GeoJSON object"
     kind = geometry.get("type")

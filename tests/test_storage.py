@@ -259,3 +259,17 @@ def test_a_failed_bulk_load_leaves_neither_rows_nor_a_changed_schema(gridgov_pla
     assert store.count("issue") == count
     assert _schema_of(store, "issue", "issue_event") == before
     assert _pragma(platform, "journal_mode") == "wal"
+
+
+@pytest.mark.sqlite_only
+def test_organisations_of_a_subtree_larger_than_the_parameter_limit(gridgov_platform, gridgov_actors):
+    """Listing by area reads the subtree inside the statement: a district's areas passed as
+    parameters would pass the engine's limit (here lowered to 5 so the sample tree does)."""
+    platform = gridgov_platform
+    everything = platform.organisations.list()
+    seated_under_ph = [o.code for o in everything
+                       if o.area_code and platform.areas.path_of(o.area_code).startswith(platform.areas.path_of("PH"))]
+    assert platform.areas.count("PH") > 5 and seated_under_ph
+    platform._store.sql.conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 5)
+    assert [o.code for o in platform.organisations.list(area="PH")] == sorted(seated_under_ph)
+    assert [o.code for o in platform.organisations.list(area="PH", limit=1, offset=1)] == sorted(seated_under_ph)[1:2]

@@ -175,3 +175,14 @@ def test_instants_must_be_aware(notes):
     with pytest.raises(ValidationError, match="no time zone"):
         notes.insert({"id": 9, "title": "x", "status": "open", "area_path": "/LG/", "at": dt.datetime(2026, 11, 1, 9)})
     assert notes.get(1)["at"] == local_time(2026, 11, 1, 10) and notes.get(1)["at"].tzinfo is not None
+
+
+def test_a_row_by_key_comes_back_decoded_or_not_found(notes):
+    from gridgov.core import NotFound
+
+    row = notes.get(4)
+    assert (row["title"], row["urgent"], row["phone"]) == ("加装电梯", True, "138****5678")
+    assert row["at"] == local_time(2026, 11, 1, 13)
+    assert notes.find(4) == row and notes.find(99) is None and notes.find(None) is None
+    with pytest.raises(NotFound, match="99"):
+        notes.get(99)

@@ -24,6 +24,7 @@ class AreaService(Service):
         super().__init__(platform)
         self._paths: dict[str, str] = {}
         self._cache: dict[str, Area] = {}
+        self._roots_paths: list[str] | None = None
         self._seen_version: str | None = None
         self._index: AreaIndex | None = None
 
@@ -33,6 +34,7 @@ class AreaService(Service):
         directory version, and :meth:`fresh` drops the caches when it moved."""
         self._paths.clear()
         self._cache.clear()
+        self._roots_paths = None
         self._index = None
         self.platform.issues.forget()
         self._seen_version = self.store.directory_version()
@@ -261,4 +263,8 @@ class AreaService(Service):
             raise ValidationError(field, f"unknown area {code}") from None
 
     def roots_paths(self) -> list[str]:
-        return [a.path for a in self.roots()]
+        """The roots' paths (cached: every check of a deployment-wide grant asks)."""
+        self.fresh()
+        if self._roots_paths is None:
+            self._roots_paths = [a.path for a in self.roots()]
+        return list(self._roots_paths)

@@ -32,10 +32,10 @@ class OrganisationService(Service):
         if kind:
             where["kind"] = kind
         if area:
-            # Codes straight from the rows: a district's subtree is 24,000 areas, and
-            # building a record of each only to read its code cost most of the call.
-            where["area_code__in"] = [r["code"] for r in self.store.subtree("area", self.platform.areas.path_of(area))]
-        rows = self.store.select("organisation", order_by="code", limit=limit, offset=offset, **where)
+            rows = self.store.seated_in("organisation", self.platform.areas.path_of(area), order_by="code",
+                                        limit=limit, offset=offset, **where)
+        else:
+            rows = self.store.select("organisation", order_by="code", limit=limit, offset=offset, **where)
         return [from_dict(Organisation, r) for r in rows]
 
     def count(self, **where: Any) -> int:

@@ -432,6 +432,22 @@ class Store(IssueRows, MetricCounters):
             sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
         return [self._row(table, r) for r in self.sql.execute(sql, [*params, low, high])]
 
+    def seated_in(self, table: str, path: str, *, column: str = "area_code", order_by: str | None = None,
+                  limit: int | None = None, offset: int = 0, **where: Any) -> list[dict[str, Any]]:
+        """Rows of ``table`` whose ``column`` names an area in the subtree of ``path``: one
+        statement however large the subtree (a district's codes passed one by one would
+        pass the engines' limit on parameters)."""
+        low, high = subtree_bounds(path)
+        clause, params = _where(where, self.sql.like)
+        clause = (clause + " AND" if clause else " WHERE") + \
+            f" {column} IN (SELECT code FROM area WHERE path >= ? AND path < ?)"
+        sql = f"SELECT * FROM {table}{clause}"
+        if order_by:
+            sql += f" ORDER BY {order_by}"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)} OFFSET {int(offset)}"
+        return [self._row(table, r) for r in self.sql.execute(sql, [*params, low, high])]
+
     def count_subtree(self, table: str, path: str, *, column: str = "path", **where: Any) -> int:
         low, high = subtree_bounds(path)
         clause, params = _where(where, self.sql.like)

@@ -21,6 +21,9 @@ from . import matching
 from .records import CATEGORY, MANAGE, NEED_STATUSES, Need, Resource, Service
 from .tables import NEED, RATING, RESOURCE, RESOURCE_AREA, RESOURCE_TAG, SERVICE, SERVICE_AREA
 
+_FEW = 2_000
+"""Up to this many resources serving an area are looked up by key (one parameter each)."""
+
 
 def prefixes(path: str) -> list[str]:
     """The paths of an area and its ancestors: ``/LG/PH/SX/`` → ``/LG/``, ``/LG/PH/``, ``/LG/PH/SX/``."""
@@ -191,9 +194,17 @@ class ListsService:
         ``serving`` (a need's area path) only those that may serve it, found by the
         index rather than by building every resource of a common tag (a district has
         thousands)."""
-        ids = {r["resource_id"] for r in self.t(RESOURCE_TAG).iter_rows(tag__in=sorted(set(tags)))}
-        if serving is not None and ids:
-            ids &= {r["resource_id"] for r in self.t(RESOURCE_AREA).iter_rows(area_path__in=prefixes(serving))}
+        tags = sorted(set(tags))
+        serving_ids: list[int] | None = None
+        if serving is not None:
+            serving_ids = sorted({r["resource_id"] for r in self.t(RESOURCE_AREA).iter_rows(area_path__in=prefixes(serving))})
+        if serving_ids is not None and len(serving_ids) <= _FEW:
+            # Those serving the area are few; a common tag is shared by thousands.
+            ids = {r["resource_id"] for r in self.t(RESOURCE_TAG).iter_rows(tag__in=tags, resource_id__in=serving_ids)}
+        else:
+            ids = {r["resource_id"] for r in self.t(RESOURCE_TAG).iter_rows(tag__in=tags)}
+            if serving_ids is not None:
+                ids &= set(serving_ids)
         if not ids:
             return []
         return self._as_candidates(self.t(RESOURCE).rows(id__in=sorted(ids)))
